@@ -1,0 +1,278 @@
+//! Stage 1: Unicode hygiene.
+//!
+//! Scraped text carries invisible debris that breaks every later rule: a
+//! `\r` before each newline, byte-order marks in the middle of a page (two
+//! files concatenated), zero-width spaces that editors insert to allow line
+//! breaks, non-breaking and ideographic spaces that are not `' '`,
+//! control characters, decomposed accents, and the look-alike ideographs that
+//! PDF extractors emit (compatibility ideographs such as U+F900 `豈`, Kangxi
+//! radicals such as U+2F08 `⼈` instead of `人`).
+//!
+//! This stage turns all of that into plain text:
+//!
+//! * CRLF and lone CR become LF; U+2028/U+2029 become LF.
+//! * BOM (U+FEFF), zero-width space (U+200B), word joiner (U+2060) and C0/C1
+//!   controls other than tab and newline are removed.
+//! * ZWJ/ZWNJ (U+200D/U+200C) are removed *unless* they join characters
+//!   inside one grapheme cluster (the ZWJ in 👨‍👩‍👧 stays): clusters are
+//!   found with `unicode-segmentation`, so no cluster is ever split.
+//! * NBSP and every other Unicode space separator become `' '`; the
+//!   ideographic space U+3000 too, except at the start of a line, where it is
+//!   a paragraph indent and is dropped.
+//! * Kangxi radicals and CJK radical supplements become the equivalent
+//!   unified ideographs (Unicode's `EquivalentUnifiedIdeograph.txt`).
+//! * The text is put in NFC, which also maps the CJK compatibility
+//!   ideographs (U+F900–U+FAFF, U+2F800–U+2FA1F) to unified ideographs through
+//!   their canonical decompositions.
+//!
+//! Clean text is detected by one scan and returned borrowed.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::radicals_table::RADICAL_TO_UNIFIED;
+
+/// What the hygiene stage does with one character outside a grapheme
+/// cluster context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Keep,
+    Drop,
+    /// A space separator: `' '`, or dropped as an indent at a line start.
+    Space,
+    /// U+3000: an indent at a line start, a space elsewhere.
+    IdeographicSpace,
+    Newline,
+    /// `\r`: a newline, unless a `\n` follows.
+    CarriageReturn,
+    /// ZWJ/ZWNJ: kept only inside a grapheme cluster.
+    Joiner,
+    Replace(char),
+}
+
+#[inline]
+fn action(c: char) -> Action {
+    match c {
+        '\t' | '\n' => Action::Keep,
+        '\r' => Action::CarriageReturn,
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => Action::Drop,
+        ' '..='\u{7E}' => Action::Keep,
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' => Action::Drop,
+        '\u{200C}' | '\u{200D}' => Action::Joiner,
+        '\u{2028}' | '\u{2029}' => Action::Newline,
+        '\u{3000}' => Action::IdeographicSpace,
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => {
+            Action::Space
+        }
+        '\u{2E80}'..='\u{2FDF}' => match radical_to_unified(c) {
+            Some(u) => Action::Replace(u),
+            None => Action::Keep,
+        },
+        _ => Action::Keep,
+    }
+}
+
+/// The unified ideograph a Kangxi radical or CJK radical supplement character
+/// stands for, if Unicode names one.
+///
+/// ```
+/// assert_eq!(zh_clean::hygiene::radical_to_unified('\u{2F08}'), Some('人'));
+/// assert_eq!(zh_clean::hygiene::radical_to_unified('人'), None);
+/// ```
+pub fn radical_to_unified(c: char) -> Option<char> {
+    RADICAL_TO_UNIFIED
+        .binary_search_by_key(&c, |&(r, _)| r)
+        .ok()
+        .map(|i| RADICAL_TO_UNIFIED[i].1)
+}
+
+/// Applies Unicode hygiene to `text`; see the [module documentation](self).
+///
+/// Returns `Cow::Borrowed` when nothing needs to change.
+///
+/// ```
+/// use zh_clean::hygiene::clean;
+/// assert_eq!(clean("香港\r\n生產力\u{200B}局\u{00A0}AI"), "香港\n生產力局 AI");
+/// assert!(matches!(clean("已經乾淨的文字。\n"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if is_clean(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let has_joiners = text.contains(['\u{200C}', '\u{200D}']);
+    let mut pending_cr = false;
+    if has_joiners {
+        for g in text.graphemes(true) {
+            for (i, c) in g.char_indices() {
+                let a = match action(c) {
+                    // A joiner survives only with something after it in its cluster.
+                    Action::Joiner if i + c.len_utf8() < g.len() => Action::Keep,
+                    a => a,
+                };
+                apply(a, c, &mut out, &mut pending_cr);
+            }
+        }
+    } else {
+        for c in text.chars() {
+            apply(action(c), c, &mut out, &mut pending_cr);
+        }
+    }
+    match is_nfc_quick(out.chars()) {
+        IsNormalized::Yes => Cow::Owned(out),
+        _ => Cow::Owned(out.nfc().collect()),
+    }
+}
+
+#[inline]
+fn at_line_start(out: &str) -> bool {
+    out.is_empty() || out.ends_with('\n')
+}
+
+fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
+    if *pending_cr {
+        *pending_cr = false;
+        if c == '\n' {
+            return; // the LF of a CRLF pair: the CR already wrote it
+        }
+    }
+    match a {
+        Action::Keep => out.push(c),
+        Action::Drop | Action::Joiner => {}
+        Action::Space => out.push(' '),
+        Action::IdeographicSpace => {
+            if !at_line_start(out) {
+                out.push(' ');
+            }
+        }
+        Action::Newline => out.push('\n'),
+        Action::CarriageReturn => {
+            out.push('\n');
+            *pending_cr = true;
+        }
+        Action::Replace(u) => out.push(u),
+    }
+}
+
+/// True when [`clean`] would return its input unchanged.
+pub fn is_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut ascii = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        ascii = false;
+        // Decode the character starting at `i` (the input is valid UTF-8).
+        let len = utf8_len(b);
+        let c = text[i..i + len].chars().next().unwrap_or('\u{FFFD}');
+        if action(c) != Action::Keep {
+            return false;
+        }
+        i += len;
+    }
+    ascii || is_nfc_quick(text.chars()) == IsNormalized::Yes || text.nfc().eq(text.chars())
+}
+
+#[inline]
+pub(crate) fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(s: &str) -> String {
+        clean(s).into_owned()
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(owned("a\r\nb\rc\n\r\nd"), "a\nb\nc\n\nd");
+        assert_eq!(owned("a\r"), "a\n");
+        assert_eq!(owned("\r\r\n"), "\n\n");
+        assert_eq!(owned("a\u{2028}b\u{2029}c"), "a\nb\nc");
+    }
+
+    #[test]
+    fn invisible_characters_removed() {
+        assert_eq!(owned("\u{FEFF}香\u{200B}港\u{2060}"), "香港");
+        assert_eq!(owned("a\u{0}b\u{7}c\u{1B}d\u{7F}e\u{85}f"), "abcdef");
+        // A stray ZWJ/ZWNJ between ideographs is debris.
+        assert_eq!(owned("中\u{200D}文\u{200C}字"), "中文字");
+    }
+
+    #[test]
+    fn tab_and_newline_kept() {
+        assert!(matches!(clean("a\tb\nc"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn emoji_zwj_sequences_survive() {
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(owned(&format!("家庭{family}\u{200B}")), format!("家庭{family}"));
+        // A trailing ZWJ at the end of a cluster joins nothing.
+        assert_eq!(owned("👨\u{200D}"), "👨");
+    }
+
+    #[test]
+    fn spaces_normalised() {
+        assert_eq!(owned("a\u{00A0}b\u{2003}c\u{202F}d\u{205F}e\u{1680}f"), "a b c d e f");
+        assert_eq!(owned("香港\u{3000}九龍"), "香港 九龍");
+    }
+
+    #[test]
+    fn ideographic_indent_dropped() {
+        assert_eq!(owned("\u{3000}\u{3000}第一段。\n\u{3000}\u{3000}第二段。"), "第一段。\n第二段。");
+        assert_eq!(owned("\r\n\u{3000}第一段"), "\n第一段");
+    }
+
+    #[test]
+    fn nfc() {
+        assert_eq!(owned("Cafe\u{0301}"), "Café");
+        assert!(matches!(clean("Café"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn compatibility_ideographs_unified() {
+        // U+F900 豈 → U+8C48, U+FA0C 兀 → U+5140, U+2F800 → U+4E3D.
+        assert_eq!(owned("\u{F900}\u{FA0C}\u{2F800}"), "\u{8C48}\u{5140}\u{4E3D}");
+        // U+FA0E is a unified ideograph despite its block: untouched.
+        assert!(matches!(clean("\u{FA0E}"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn radicals_unified() {
+        assert_eq!(owned("\u{2F08}\u{2F2F}"), "人工");
+        assert_eq!(owned("\u{2ECC}"), "\u{8FB6}");
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        for s in ["", "abc", "香港生產力促進局。\n\n• 第二段", "RWTH Aachen Campus\t1"] {
+            assert!(matches!(clean(s), Cow::Borrowed(_)), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn idempotent() {
+        for s in ["a\r\n\r\nb", "\u{3000}x\u{00A0}y\u{200D}", "e\u{301}\u{F900}\u{2F00}"] {
+            let once = owned(s);
+            assert_eq!(owned(&once), once);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Clean Traditional Chinese text scraped from the web.
+//!
+//! # The problem
+//!
+//! Text that went through a word segmenter, a PDF extractor or a text
+//! browser comes back like this:
+//!
+//! ```text
+//! （ 香港 ， 2023年 11月 10日 ） 香港 生產 力促 進局 · 新型 工業化 （ 生產力局 · 新型 工業化 ）
+//! 今天 公布 《 香港 人工智能 產業 發展 研究 》 主要 數據 ， 集中 研究 香港 人工智能 （ AI ） 產業 發
+//! ```
+//!
+//! Chinese is written without spaces between words, so every space between
+//! two ideographs is debris; so are the spaces a tokenizer puts inside
+//! `49 %`, `4 . 0` or `U . S . News`. But the spaces in `RWTH Aachen Campus`
+//! are real, and so is the line structure of a list. The page was also
+//! hard-wrapped at about 100 columns, in the middle of words (`發` / `展`).
+//!
+//! zh-clean turns it back into
+//!
+//! ```text
+//! （香港，2023年11月10日）香港生產力促進局·新型工業化（生產力局·新型工業化）今天公布《香港人工智能產業發展研究》主要數據，集中研究香港人工智能（AI）產業發展…
+//! ```
+//!
+//! # Usage
+//!
+//! Build one [`Cleaner`] from [`Options`] and reuse it; it is immutable,
+//! `Send` and `Sync`.
+//!
+//! ```
+//! use zh_clean::{Cleaner, Options, Profile};
+//!
+//! let cleaner = Cleaner::new(Options::new(Profile::Hk));
+//! let page = "（ 香港 ， 2023年 11月 10日 ） 香港 生產 力促 進局 今天 公布 《 香港 人工智能 產業 發展\n研究 》 ， 49 % 受訪 企業 與 德國 RWTH Aachen Campus 合作 。\n";
+//! assert_eq!(
+//!     cleaner.clean(page),
+//!     "（香港，2023年11月10日）香港生產力促進局今天公布《香港人工智能產業發展研究》，49%受訪企業與德國RWTH Aachen Campus合作。\n",
+//! );
+//! ```
+//!
+//! [`Cleaner::clean_cow`] returns the input itself, without allocating, when
+//! it is already clean:
+//!
+//! ```
+//! use std::borrow::Cow;
+//! let cleaner = zh_clean::Cleaner::default();
+//! assert!(matches!(cleaner.clean_cow("香港生產力促進局今天公布研究結果。\n"), Cow::Borrowed(_)));
+//! ```
+//!
+//! # The pipeline
+//!
+//! Each stage is a module with one job; all of them classify characters
+//! through [`chars`].
+//!
+//! | stage | module | what it does |
+//! |---|---|---|
+//! | decode | [`decode`] | bytes → UTF-8, naming the offset of invalid input |
+//! | hygiene | [`hygiene`] | line endings, invisible characters, Unicode spaces, NFC, radicals |
+//! | structure | [`structure`] | paragraphs, list items, hard-wrap recovery |
+//! | punctuation | [`punct`] | ASCII/fullwidth marks, quotes, dots, ellipses |
+//! | spacing | [`spacing`] | removes spurious spaces, repairs tokenizer artifacts |
+//!
+//! Punctuation runs just before spacing on each paragraph, so that a mark it
+//! makes fullwidth (`( PDF版 )` → `（ PDF版 ）`) sheds its spaces in the same
+//! pass over the line.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::borrow::Cow;
+
+pub mod chars;
+mod edit;
+pub mod hygiene;
+mod options;
+pub mod punct;
+mod radicals_table;
+pub mod spacing;
+pub mod structure;
+
+pub use options::{Options, Profile, Stage};
+pub use punct::QuoteStyle;
+pub use spacing::CjkLatinSpace;
+
+/// Decoding bytes into text.
+pub mod decode {
+    use std::borrow::Cow;
+    use std::fmt;
+
+    /// Input that is not valid UTF-8.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct InvalidUtf8 {
+        /// Byte offset of the first invalid byte.
+        pub offset: usize,
+        /// Up to four bytes from that offset.
+        pub bytes: Vec<u8>,
+    }
+
+    impl fmt::Display for InvalidUtf8 {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "invalid UTF-8 at byte offset {} (bytes", self.offset)?;
+            for b in &self.bytes {
+                write!(f, " {b:02x}")?;
+            }
+            write!(f, ")")
+        }
+    }
+
+    impl std::error::Error for InvalidUtf8 {}
+
+    /// Decodes `bytes` as UTF-8. With `lossy`, invalid sequences become
+    /// U+FFFD; without, the first one is an error naming its offset.
+    ///
+    /// ```
+    /// use zh_clean::decode::utf8;
+    /// assert_eq!(utf8("香港".as_bytes(), false).unwrap(), "香港");
+    /// let err = utf8(b"ab\xffcd", false).unwrap_err();
+    /// assert_eq!(err.offset, 2);
+    /// assert_eq!(utf8(b"ab\xffcd", true).unwrap(), "ab\u{FFFD}cd");
+    /// ```
+    pub fn utf8(bytes: &[u8], lossy: bool) -> Result<Cow<'_, str>, InvalidUtf8> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(Cow::Borrowed(s)),
+            Err(_) if lossy => Ok(String::from_utf8_lossy(bytes)),
+            Err(e) => {
+                let offset = e.valid_up_to();
+                Err(InvalidUtf8 { offset, bytes: bytes[offset..].iter().take(4).copied().collect() })
+            }
+        }
+    }
+}
+
+/// The cleaning pipeline, configured once and reused.
+///
+/// ```
+/// use zh_clean::{Cleaner, Options, Profile};
+/// let cleaner = Cleaner::new(Options::new(Profile::Cn));
+/// assert_eq!(cleaner.clean("他 說 「 你好 」 。"), "他說“你好”。");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Cleaner {
+    options: Options,
+}
+
+impl Cleaner {
+    /// A cleaner with the given options.
+    pub fn new(options: Options) -> Cleaner {
+        Cleaner { options }
+    }
+
+    /// The options this cleaner was built with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Cleans `text` and returns a new string.
+    ///
+    /// ```
+    /// let cleaner = zh_clean::Cleaner::default();
+    /// assert_eq!(cleaner.clean("香港 AI 產業 49 % 受訪"), "香港AI產業49%受訪");
+    /// ```
+    pub fn clean(&self, text: &str) -> String {
+        self.clean_cow(text).into_owned()
+    }
+
+    /// Cleans `text`, borrowing it when nothing changes.
+    ///
+    /// The output ends with a newline exactly when the input does; runs of
+    /// blank lines become one blank line, and leading and trailing blank
+    /// lines are dropped.
+    pub fn clean_cow<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let o = &self.options;
+        let hygienic = if o.hygiene { hygiene::clean(text) } else { Cow::Borrowed(text) };
+        let stats = spacing::DocStats::measure(&hygienic);
+        let spacer = spacing::Spacer::new(&stats, o.cjk_latin_space);
+        let punct = o.punct();
+        let mut sink = Sink::new(text);
+        if o.structure {
+            let groups = structure::split(&hygienic, true);
+            for (gi, group) in groups.iter().enumerate() {
+                if gi > 0 {
+                    sink.push("\n\n");
+                }
+                for (ui, unit) in group.iter().enumerate() {
+                    if ui > 0 {
+                        sink.push("\n");
+                    }
+                    sink.push(&unit.marker);
+                    sink.push_cow(self.fix_line(&unit.body, o, &punct, &spacer));
+                }
+            }
+            if hygienic.ends_with('\n') && !groups.is_empty() {
+                sink.push("\n");
+            }
+        } else {
+            for (i, line) in hygienic.split('\n').enumerate() {
+                if i > 0 {
+                    sink.push("\n");
+                }
+                sink.push_cow(self.fix_line(line, o, &punct, &spacer));
+            }
+        }
+        sink.finish()
+    }
+
+    fn fix_line<'b>(
+        &self,
+        line: &'b str,
+        o: &Options,
+        punct: &punct::PunctOptions,
+        spacer: &spacing::Spacer,
+    ) -> Cow<'b, str> {
+        let p = if o.punctuation { punct::normalize(line, punct) } else { Cow::Borrowed(line) };
+        if !o.spacing {
+            return p;
+        }
+        match p {
+            Cow::Borrowed(b) => spacer.fix(b),
+            Cow::Owned(s) => Cow::Owned(spacer.fix(&s).into_owned()),
+        }
+    }
+}
+
+/// Collects the output, comparing it with the input as it goes: as long as
+/// the output is a prefix of the input nothing is copied.
+struct Sink<'a> {
+    src: &'a str,
+    matched: usize,
+    out: Option<String>,
+}
+
+impl<'a> Sink<'a> {
+    fn new(src: &'a str) -> Self {
+        Sink { src, matched: 0, out: None }
+    }
+
+    fn push(&mut self, s: &str) {
+        if self.out.is_none() {
+            if self.src.as_bytes()[self.matched..].starts_with(s.as_bytes()) {
+                self.matched += s.len();
+                return;
+            }
+            let mut out = String::with_capacity(self.src.len());
+            out.push_str(&self.src[..self.matched]);
+            self.out = Some(out);
+        }
+        if let Some(out) = self.out.as_mut() {
+            out.push_str(s);
+        }
+    }
+
+    fn push_cow(&mut self, s: Cow<'_, str>) {
+        self.push(&s);
+    }
+
+    fn finish(self) -> Cow<'a, str> {
+        match self.out {
+            Some(out) => Cow::Owned(out),
+            None => Cow::Borrowed(&self.src[..self.matched]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaner_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Cleaner>();
+    }
+
+    #[test]
+    fn output_ends_with_newline_iff_input_does() {
+        let c = Cleaner::default();
+        assert_eq!(c.clean("香港 生產\n"), "香港生產\n");
+        assert_eq!(c.clean("香港 生產"), "香港生產");
+        assert_eq!(c.clean("\n\n香港\n\n\n九龍\n\n"), "香港\n\n九龍\n");
+        assert_eq!(c.clean(""), "");
+        assert_eq!(c.clean(" \n\t\n"), "");
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        let c = Cleaner::default();
+        for s in ["香港。\n\n九龍。\n", "• 甲\n• 乙", "RWTH Aachen Campus", "段落\n\n\n"] {
+            assert!(matches!(c.clean_cow(s), Cow::Borrowed(_)), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn without_structure_lines_are_kept() {
+        let c = Cleaner::new(Options::default().stage(Stage::Structure, false));
+        assert_eq!(c.clean("香港 生\n產\n\n\n九 龍"), "香港生\n產\n\n\n九龍");
+    }
+}

@@ -1,0 +1,259 @@
+//! Options: profiles, stage switches and per-rule overrides.
+
+use crate::punct::{PunctOptions, QuoteStyle};
+use crate::spacing::CjkLatinSpace;
+
+/// A regional standard: it sets the defaults of every other option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Profile {
+    /// Hong Kong: corner quotes `「」『』`, middle dot `·` (U+00B7).
+    #[default]
+    Hk,
+    /// Taiwan: corner quotes `「」『』`, middle dot `‧` (U+2027).
+    Tw,
+    /// Mainland China: curly quotes `“”‘’`, middle dot `·` (U+00B7).
+    Cn,
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "hk" => Ok(Profile::Hk),
+            "tw" => Ok(Profile::Tw),
+            "cn" => Ok(Profile::Cn),
+            _ => Err(format!("unknown profile {s:?} (expected hk, tw or cn)")),
+        }
+    }
+}
+
+/// A stage of the pipeline that can be switched on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Stage {
+    /// Line endings, invisible characters, Unicode spaces, NFC, radicals.
+    Hygiene,
+    /// Blocks, list items and re-joining of hard-wrapped lines.
+    Structure,
+    /// Removing spurious spaces and repairing tokenizer artifacts.
+    Spacing,
+    /// ASCII/fullwidth punctuation, quotes, dots, ellipses.
+    Punctuation,
+}
+
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: [Stage; 4] = [Stage::Hygiene, Stage::Structure, Stage::Spacing, Stage::Punctuation];
+
+    /// The stage's name as the CLI spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Hygiene => "hygiene",
+            Stage::Structure => "structure",
+            Stage::Spacing => "spacing",
+            Stage::Punctuation => "punctuation",
+        }
+    }
+}
+
+impl std::str::FromStr for Stage {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Stage::ALL
+            .into_iter()
+            .find(|st| st.name() == s.to_ascii_lowercase() || (s == "punct" && *st == Stage::Punctuation))
+            .ok_or_else(|| {
+                format!("unknown stage {s:?} (expected one of hygiene, structure, spacing, punctuation)")
+            })
+    }
+}
+
+/// Everything a [`Cleaner`](crate::Cleaner) can be told.
+///
+/// Start from a profile and override what you need:
+///
+/// ```
+/// use zh_clean::{CjkLatinSpace, Options, Profile, Stage};
+/// let options = Options::new(Profile::Tw)
+///     .cjk_latin_space(CjkLatinSpace::Pangu)
+///     .stage(Stage::Structure, false);
+/// assert_eq!(options.middle_dot, '‧');
+/// assert!(!options.structure);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+pub struct Options {
+    /// The regional standard the defaults come from.
+    pub profile: Profile,
+    /// Run the hygiene stage.
+    pub hygiene: bool,
+    /// Run the structure stage (paragraphs, lists, unwrapping).
+    pub structure: bool,
+    /// Run the spacing stage.
+    pub spacing: bool,
+    /// Run the punctuation stage.
+    pub punctuation: bool,
+    /// Spaces between ideographs and Latin letters or digits.
+    pub cjk_latin_space: CjkLatinSpace,
+    /// Quotation marks for CJK text.
+    pub quotes: QuoteStyle,
+    /// The middle dot every variant is unified to.
+    pub middle_dot: char,
+}
+
+impl Default for Options {
+    /// The Hong Kong profile.
+    fn default() -> Self {
+        Options::new(Profile::Hk)
+    }
+}
+
+impl Options {
+    /// The defaults of `profile`, every stage on.
+    ///
+    /// ```
+    /// use zh_clean::{Options, Profile, QuoteStyle};
+    /// assert_eq!(Options::new(Profile::Cn).quotes, QuoteStyle::Curly);
+    /// ```
+    pub fn new(profile: Profile) -> Options {
+        let (quotes, middle_dot) = match profile {
+            Profile::Hk => (QuoteStyle::Corner, '\u{00B7}'),
+            Profile::Tw => (QuoteStyle::Corner, '\u{2027}'),
+            Profile::Cn => (QuoteStyle::Curly, '\u{00B7}'),
+        };
+        Options {
+            profile,
+            hygiene: true,
+            structure: true,
+            spacing: true,
+            punctuation: true,
+            cjk_latin_space: CjkLatinSpace::Auto,
+            quotes,
+            middle_dot,
+        }
+    }
+
+    /// Switches one stage on or off.
+    ///
+    /// ```
+    /// use zh_clean::{Cleaner, Options, Stage};
+    /// let c = Cleaner::new(Options::default().stage(Stage::Punctuation, false));
+    /// assert_eq!(c.clean("香港 , 九龍"), "香港,九龍");
+    /// ```
+    pub fn stage(mut self, stage: Stage, on: bool) -> Options {
+        *self.stage_mut(stage) = on;
+        self
+    }
+
+    /// Runs only the given stages.
+    ///
+    /// ```
+    /// use zh_clean::{Cleaner, Options, Stage};
+    /// let c = Cleaner::new(Options::default().only(&[Stage::Hygiene]));
+    /// assert_eq!(c.clean("香港 \u{200B}生產"), "香港 生產");
+    /// ```
+    pub fn only(mut self, stages: &[Stage]) -> Options {
+        for s in Stage::ALL {
+            *self.stage_mut(s) = stages.contains(&s);
+        }
+        self
+    }
+
+    /// Whether `stage` runs.
+    pub fn runs(&self, stage: Stage) -> bool {
+        match stage {
+            Stage::Hygiene => self.hygiene,
+            Stage::Structure => self.structure,
+            Stage::Spacing => self.spacing,
+            Stage::Punctuation => self.punctuation,
+        }
+    }
+
+    fn stage_mut(&mut self, stage: Stage) -> &mut bool {
+        match stage {
+            Stage::Hygiene => &mut self.hygiene,
+            Stage::Structure => &mut self.structure,
+            Stage::Spacing => &mut self.spacing,
+            Stage::Punctuation => &mut self.punctuation,
+        }
+    }
+
+    /// Sets the policy for spaces between ideographs and Latin text.
+    ///
+    /// ```
+    /// use zh_clean::{CjkLatinSpace, Cleaner, Options};
+    /// let c = Cleaner::new(Options::default().cjk_latin_space(CjkLatinSpace::Pangu));
+    /// assert_eq!(c.clean("使用Python寫"), "使用 Python 寫");
+    /// ```
+    pub fn cjk_latin_space(mut self, policy: CjkLatinSpace) -> Options {
+        self.cjk_latin_space = policy;
+        self
+    }
+
+    /// Sets the quotation marks for CJK text.
+    ///
+    /// ```
+    /// use zh_clean::{Cleaner, Options, QuoteStyle};
+    /// let c = Cleaner::new(Options::default().quotes(QuoteStyle::Curly));
+    /// assert_eq!(c.clean("「引文」"), "“引文”");
+    /// ```
+    pub fn quotes(mut self, quotes: QuoteStyle) -> Options {
+        self.quotes = quotes;
+        self
+    }
+
+    /// Sets the middle dot every variant is unified to.
+    ///
+    /// ```
+    /// use zh_clean::{Cleaner, Options};
+    /// let c = Cleaner::new(Options::default().middle_dot('‧'));
+    /// assert_eq!(c.clean("威廉·陸斯佛"), "威廉‧陸斯佛");
+    /// ```
+    pub fn middle_dot(mut self, dot: char) -> Options {
+        self.middle_dot = dot;
+        self
+    }
+
+    pub(crate) fn punct(&self) -> PunctOptions {
+        PunctOptions { quotes: self.quotes, middle_dot: self.middle_dot }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles() {
+        assert_eq!(Options::default(), Options::new(Profile::Hk));
+        assert_eq!(Options::new(Profile::Tw).middle_dot, '‧');
+        assert_eq!(Options::new(Profile::Cn).quotes, QuoteStyle::Curly);
+        assert_eq!("TW".parse::<Profile>(), Ok(Profile::Tw));
+        assert!("jp".parse::<Profile>().is_err());
+    }
+
+    #[test]
+    fn stages() {
+        let o = Options::default().only(&[Stage::Spacing, Stage::Hygiene]);
+        assert!(o.runs(Stage::Spacing) && o.runs(Stage::Hygiene));
+        assert!(!o.runs(Stage::Structure) && !o.runs(Stage::Punctuation));
+        assert_eq!("punct".parse::<Stage>(), Ok(Stage::Punctuation));
+        assert!("variants".parse::<Stage>().is_err());
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_roundtrip() {
+        let o = Options::new(Profile::Cn).cjk_latin_space(CjkLatinSpace::Pangu);
+        let json = serde_json::to_string(&o).unwrap();
+        assert!(json.contains("\"cjk_latin_space\":\"pangu\""), "{json}");
+        let back: Options = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, o);
+        let partial: Options = serde_json::from_str(r#"{"structure": false}"#).unwrap();
+        assert_eq!(partial, Options::default().stage(Stage::Structure, false));
+    }
+}

@@ -1,0 +1,384 @@
+//! Stage 4: punctuation.
+//!
+//! Scraped Chinese mixes ASCII and fullwidth punctuation, several middle
+//! dots, curly and corner quotes, and fullwidth Latin letters. This stage
+//! normalises them, conservatively — a mark changes only where its context
+//! is unambiguous, so clean text and Western text pass through unchanged:
+//!
+//! * Fullwidth ASCII letters and digits become halfwidth: `ＡＩ２０２３` →
+//!   `AI2023`.
+//! * A lone ASCII `, . : ; ! ?` between CJK text (an ideograph or CJK
+//!   closing mark before it, CJK text or the end of the line after it,
+//!   spaces aside) becomes `，。：；！？`. Runs such as `..` or `?!`, numbers
+//!   (`3.5`) and Latin text are never touched.
+//! * ASCII parentheses and double quotes convert *as a pair*, and only when
+//!   what they enclose contains CJK: `( PDF版 )` → `（ PDF版 ）` but
+//!   `(St. Rastislav)` stays.
+//! * Quotes follow the profile: corner brackets `「」『』` for Hong Kong and
+//!   Taiwan, curly `“”‘’` for the mainland; pairs convert only when their
+//!   content contains CJK.
+//! * `...`, `. . .`, `。。。` and a lone `…` in CJK context become `……`.
+//! * Middle dots `·` `‧` `･` (and `・` or `•` between ideographs) become the
+//!   profile's middle dot.
+//! * `――` and `──` used as a dash become `——`.
+//!
+//! Spaces next to fullwidth punctuation are the spacing stage's job, which
+//! runs after this one.
+
+use std::borrow::Cow;
+
+use crate::chars::{Class, class, is_han};
+use crate::edit::Edit;
+
+/// Which quotation marks CJK text should use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum QuoteStyle {
+    /// `「」` and `『』` (Hong Kong, Taiwan).
+    #[default]
+    Corner,
+    /// `“”` and `‘’` (mainland China).
+    Curly,
+    /// Leave quotation marks as they are.
+    Keep,
+}
+
+/// Settings of the punctuation stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PunctOptions {
+    /// Quotation marks for CJK text.
+    pub quotes: QuoteStyle,
+    /// The middle dot every variant is unified to (`·` U+00B7 for Hong Kong
+    /// and the mainland, `‧` U+2027 for Taiwan).
+    pub middle_dot: char,
+}
+
+impl Default for PunctOptions {
+    fn default() -> Self {
+        PunctOptions { quotes: QuoteStyle::Corner, middle_dot: '\u{00B7}' }
+    }
+}
+
+/// How far (in bytes) to look for the closing mark of a pair.
+const PAIR_WINDOW: usize = 512;
+
+/// Normalises the punctuation of one line; see the [module docs](self).
+///
+/// ```
+/// use zh_clean::punct::{normalize, PunctOptions};
+/// let o = PunctOptions::default();
+/// assert_eq!(normalize("職業健康 ( PDF版 ) ， 見 “ 附件 ”", &o), "職業健康 （ PDF版 ） ， 見 「 附件 」");
+/// assert_eq!(normalize("ＡＩ２０２３ (St. Rastislav)", &o), "AI2023 (St. Rastislav)");
+/// ```
+pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
+    if !needs_work(line) {
+        return Cow::Borrowed(line);
+    }
+    let mut edit = Edit::new(line);
+    // Byte offsets of closing marks already paired with an opening one, with
+    // their replacement.
+    let mut pending: Vec<(usize, &'static str)> = Vec::new();
+    let mut prev_nonspace: Option<char> = None;
+    let mut iter = line.char_indices().peekable();
+    let mut buf = [0u8; 4];
+    while let Some((i, c)) = iter.next() {
+        let end = i + c.len_utf8();
+        if let Some(pos) = pending.iter().position(|&(p, _)| p == i) {
+            let (_, with) = pending.swap_remove(pos);
+            edit.replace(i, end, with);
+            prev_nonspace = with.chars().next();
+            continue;
+        }
+        let next_nonspace = || line[end..].chars().find(|&c| c != ' ' && c != '\t');
+        let mut out: Option<Cow<'static, str>> = None;
+        let mut consumed = end;
+        match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                out = Some(Cow::Owned(half.encode_utf8(&mut buf).to_owned()));
+            }
+            ',' | ':' | ';' | '!' | '?' | '.' => {
+                let ell = dots(line, i);
+                if c == '.' && ell.0 >= 3 {
+                    if cjk_context(prev_nonspace, line[ell.1..].chars().find(|&c| c != ' ')) {
+                        out = Some(Cow::Borrowed("……"));
+                        consumed = ell.1;
+                    }
+                } else if lone_ascii_punct(line, i, c) && cjk_before(prev_nonspace) && cjk_after(next_nonspace()) {
+                    out = Some(Cow::Borrowed(match c {
+                        ',' => "，",
+                        ':' => "：",
+                        ';' => "；",
+                        '!' => "！",
+                        '?' => "？",
+                        _ => "。",
+                    }));
+                }
+            }
+            '。' => {
+                let n = line[i..].chars().take_while(|&c| c == '。').count();
+                if n >= 3 {
+                    out = Some(Cow::Borrowed("……"));
+                    consumed = i + n * '。'.len_utf8();
+                }
+            }
+            '…' => {
+                let n = line[i..].chars().take_while(|&c| c == '…').count();
+                if n == 1 && cjk_context(prev_nonspace, next_nonspace()) {
+                    out = Some(Cow::Borrowed("……"));
+                } else {
+                    consumed = i + n * '…'.len_utf8();
+                }
+            }
+            '(' => {
+                if let Some(close) = find_close(line, end, '(', ')')
+                    && contains_cjk(&line[end..close])
+                {
+                    out = Some(Cow::Borrowed("（"));
+                    pending.push((close, "）"));
+                }
+            }
+            '"' if o.quotes != QuoteStyle::Keep => {
+                if let Some(close) = line[end..].find('"').map(|p| end + p)
+                    && close - end <= PAIR_WINDOW
+                    && contains_cjk(&line[end..close])
+                {
+                    let (open, shut) = if o.quotes == QuoteStyle::Corner { ("「", "」") } else { ("“", "”") };
+                    out = Some(Cow::Borrowed(open));
+                    pending.push((close, shut));
+                }
+            }
+            '“' | '‘' | '「' | '『' if o.quotes != QuoteStyle::Keep => {
+                let close_char = match c {
+                    '“' => '”',
+                    '‘' => '’',
+                    '「' => '」',
+                    _ => '』',
+                };
+                let double = matches!(c, '“' | '「');
+                let (open, shut) = match (o.quotes, double) {
+                    (QuoteStyle::Corner, true) => ("「", "」"),
+                    (QuoteStyle::Corner, false) => ("『", "』"),
+                    (_, true) => ("“", "”"),
+                    (_, false) => ("‘", "’"),
+                };
+                if open.chars().next() != Some(c)
+                    && let Some(close) = find_close(line, end, c, close_char)
+                    && contains_cjk(&line[end..close])
+                {
+                    out = Some(Cow::Borrowed(open));
+                    pending.push((close, shut));
+                }
+            }
+            '·' | '‧' | '･' => {
+                if c != o.middle_dot {
+                    out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
+                }
+            }
+            '・' | '•' => {
+                let prev_han = prev_nonspace.is_some_and(is_ideograph);
+                let next_han = next_nonspace().is_some_and(is_ideograph);
+                if prev_han && next_han {
+                    out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
+                }
+            }
+            '―' | '─' => {
+                if line[end..].starts_with(c) {
+                    out = Some(Cow::Borrowed("——"));
+                    consumed = end + c.len_utf8();
+                }
+            }
+            _ => {}
+        }
+        match out {
+            Some(with) => {
+                edit.replace(i, consumed, &with);
+                prev_nonspace = with.chars().last();
+            }
+            None => {
+                if c != ' ' && c != '\t' {
+                    prev_nonspace = Some(c);
+                }
+            }
+        }
+        while iter.peek().is_some_and(|&(j, _)| j < consumed) {
+            iter.next();
+        }
+    }
+    edit.finish()
+}
+
+/// A quick scan: does `line` contain anything this stage could change?
+fn needs_work(line: &str) -> bool {
+    line.bytes().any(|b| matches!(b, b',' | b':' | b';' | b'!' | b'?' | b'.' | b'(' | b'"'))
+        || (!line.is_ascii()
+            && line.chars().any(|c| {
+                matches!(c,
+                    '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
+                    | '。' | '…' | '“' | '‘' | '「' | '『' | '·' | '‧' | '･' | '・' | '•' | '―' | '─')
+            }))
+}
+
+/// Ideographs, without kana and bopomofo.
+#[inline]
+fn is_ideograph(c: char) -> bool {
+    is_han(c) && !matches!(c as u32, 0x3040..=0x30FF | 0x3100..=0x31FF | 0xFF66..=0xFF9F)
+}
+
+#[inline]
+fn cjk_before(c: Option<char>) -> bool {
+    c.is_some_and(|c| is_han(c) || matches!(c, '」' | '』' | '）' | '》' | '〉' | '】' | '”'))
+}
+
+#[inline]
+fn cjk_after(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => matches!(class(c), Class::Han | Class::CjkPunct),
+    }
+}
+
+#[inline]
+fn cjk_context(before: Option<char>, after: Option<char>) -> bool {
+    before.is_some_and(crate::chars::is_cjk) || after.is_some_and(crate::chars::is_cjk)
+}
+
+/// A lone ASCII mark: not next to another ASCII mark, a digit or a letter
+/// (`3.5`, `a.b`, `..`, `?!`).
+fn lone_ascii_punct(line: &str, i: usize, c: char) -> bool {
+    let before = line[..i].chars().next_back();
+    let after = line[i + c.len_utf8()..].chars().next();
+    let bad = |x: Option<char>| x.is_some_and(|x| x.is_ascii_punctuation() || x.is_ascii_alphanumeric());
+    !bad(before) && !bad(after)
+}
+
+/// Counts the dots of an ellipsis starting at `i`: `...` or `. . .`
+/// (single spaces between). Returns the count and the end offset.
+fn dots(line: &str, i: usize) -> (usize, usize) {
+    let b = line.as_bytes();
+    let mut n = 0;
+    let mut j = i;
+    let mut end = i;
+    while j < b.len() && b[j] == b'.' {
+        n += 1;
+        j += 1;
+        end = j;
+        if j + 1 < b.len() && b[j] == b' ' && b[j + 1] == b'.' {
+            j += 1;
+        }
+    }
+    (n, end)
+}
+
+/// The byte offset of the mark closing the pair opened just before `from`.
+fn find_close(line: &str, from: usize, open: char, close: char) -> Option<usize> {
+    let mut depth = 0usize;
+    for (j, c) in line[from..].char_indices() {
+        if j > PAIR_WINDOW {
+            return None;
+        }
+        if c == open && open != close {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                return Some(from + j);
+            }
+            depth -= 1;
+        }
+    }
+    None
+}
+
+fn contains_cjk(s: &str) -> bool {
+    !s.is_ascii() && s.chars().any(is_han)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hk(s: &str) -> String {
+        normalize(s, &PunctOptions::default()).into_owned()
+    }
+
+    fn cn(s: &str) -> String {
+        normalize(s, &PunctOptions { quotes: QuoteStyle::Curly, middle_dot: '·' }).into_owned()
+    }
+
+    #[test]
+    fn fullwidth_alnum_to_halfwidth() {
+        assert_eq!(hk("ＡＩ２０２３ｘ"), "AI2023x");
+        assert_eq!(hk("ＡＩ，"), "AI，");
+    }
+
+    #[test]
+    fn ascii_punct_in_cjk_context() {
+        assert_eq!(hk("香港,九龍"), "香港，九龍");
+        assert_eq!(hk("香港 , 九龍 . 新界 : 離島 ; 是嗎 ? 是 !"), "香港 ， 九龍 。 新界 ： 離島 ； 是嗎 ？ 是 ！");
+        assert_eq!(hk("完結."), "完結。");
+        assert_eq!(hk("「引文」,然後"), "「引文」，然後");
+    }
+
+    #[test]
+    fn ascii_punct_left_alone() {
+        for s in [
+            "1,000人", "3.5米", "0:00 AM", "基地..另外", "真的?!", "Hello, world.", "U.S. News",
+            "AI,人才", "香港.com", "(St. Rastislav)", "(Navy's Pier)", "職位, Jobs",
+        ] {
+            assert_eq!(hk(s), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn brackets_convert_as_a_pair_when_cjk_inside() {
+        assert_eq!(hk("政策 ( PDF版 ) 下"), "政策 （ PDF版 ） 下");
+        assert_eq!(hk("(A (甲) B)"), "（A （甲） B）");
+        assert_eq!(hk("( CAx )"), "( CAx )");
+        assert_eq!(hk("(未關閉"), "(未關閉");
+    }
+
+    #[test]
+    fn quotes_by_profile() {
+        assert_eq!(hk("“ 越來越 ” 與 ‘ 單 ’"), "「 越來越 」 與 『 單 』");
+        assert_eq!(hk("他說\"你好\"。"), "他說「你好」。");
+        assert_eq!(hk("“Hello” world"), "“Hello” world");
+        assert_eq!(cn("「越來越」與『單』"), "“越來越”與‘單’");
+        assert_eq!(hk("Navy’s 碼頭"), "Navy’s 碼頭");
+    }
+
+    #[test]
+    fn ellipses() {
+        assert_eq!(hk("然後...結束"), "然後……結束");
+        assert_eq!(hk("然後 . . . 結束"), "然後 …… 結束");
+        assert_eq!(hk("然後。。。結束"), "然後……結束");
+        assert_eq!(hk("然後…結束"), "然後……結束");
+        assert_eq!(hk("然後……結束"), "然後……結束");
+        assert_eq!(hk("wait... what"), "wait... what");
+    }
+
+    #[test]
+    fn middle_dots() {
+        assert_eq!(hk("威廉‧陸斯佛・米高"), "威廉·陸斯佛·米高");
+        assert_eq!(hk("威廉 • 陸斯佛"), "威廉 · 陸斯佛");
+        let tw = PunctOptions { quotes: QuoteStyle::Corner, middle_dot: '‧' };
+        assert_eq!(normalize("威廉·陸斯佛", &tw), "威廉‧陸斯佛");
+        // Bullets and katakana dots stay.
+        assert_eq!(hk("x • y"), "x • y");
+        assert_eq!(hk("カタ・カナ"), "カタ・カナ");
+    }
+
+    #[test]
+    fn dashes() {
+        assert_eq!(hk("戲劇――傳奇──完"), "戲劇——傳奇——完");
+        assert_eq!(hk("行業–算力"), "行業–算力");
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        for s in ["香港，九龍。", "RWTH Aachen Campus", "「引文」『AIR@InnoHK』（FLAIR）", "U.S. News 2023"] {
+            assert!(matches!(normalize(s, &PunctOptions::default()), Cow::Borrowed(_)), "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,610 @@
+//! Stage 3: spacing — decide every whitespace run.
+//!
+//! Word segmenters, PDF extractors and bigram indexers leave spaces between
+//! the words of Chinese text (`香港 生產 力促 進局`, `生 產 力 局`). The
+//! spacing stage looks at each run of spaces and tabs in a line, at the
+//! characters on either side (and, for a few rules, one token further), and
+//! decides: **remove** it, **keep** it, or make it a **single** space.
+//!
+//! ## Spuriously spaced or clean?
+//!
+//! The same run means different things in different documents. In a
+//! segmenter's output `AI 的` is an artifact; in Taiwanese prose written with
+//! spaces around English words it is intended. [`DocStats::measure`] counts,
+//! over the whole document, how many pairs of adjacent ideographs are
+//! separated by a space. Clean Chinese text has almost none; segmented text
+//! has a space at a third or more of them. A document is *spaced* when at
+//! least 15 % of its ideograph pairs are.
+//!
+//! Segmenters that emit whitespace as a token of its own leave the original
+//! spaces as *wide gaps* (`News   2023`): when a spaced document contains runs
+//! of two or more spaces, those runs are taken to be the original spaces and
+//! single spaces between words to be artifacts.
+//!
+//! ## The rules, in order
+//!
+//! 1. Next to fullwidth CJK punctuation (`，` `（` `「` …), or between two
+//!    ideographs: remove. Shared punctuation (`·` `—` `…` curly quotes) next
+//!    to an ideograph or to each other: remove.
+//! 2. Between an ideograph and a Latin letter or digit: the
+//!    [`CjkLatinSpace`] policy — remove, keep, or exactly one space (`pangu`);
+//!    `auto` removes in spaced documents and keeps in clean ones.
+//! 3. Between an ideograph and a symbol: removed in spaced documents.
+//! 4. Between two Latin tokens, in spaced documents only — clean documents
+//!    keep their Western spacing as it is — tokenizer artifacts are repaired:
+//!    * a space before `) ] } , . ; : ! ? % '` and after `( [ {` goes;
+//!    * joiners take no spaces: `- _ @ / + & ~ = * ^ | \ $ #`, so
+//!      `2024 - 2025` → `2024-2025`, `AIR @ InnoHK` → `AIR@InnoHK`,
+//!      `$ 16` → `$16`;
+//!    * `4 . 0` → `4.0`, `1 , 000` → `1,000`, `0 : 00` → `0:00`;
+//!    * abbreviations: `U . S . News` → `U.S. News`, `St . Rastislav` →
+//!      `St. Rastislav` (a space stays before a following word);
+//!    * single letters split apart: `A I` → `AI`, `3 D` → `3D` (not when a
+//!      longer word precedes, as in `Vitamin B 12`);
+//!    * otherwise one space: `RWTH Aachen Campus`, `U.S. News 2023`.
+//!
+//! Leading and trailing whitespace of a line is removed in spaced documents.
+//!
+//! ## Cost
+//!
+//! The pass walks the line once, jumping from one whitespace byte to the
+//! next; each decision looks at most one token to either side. Nothing is
+//! allocated unless a run changes (see [`crate::edit`]).
+
+use std::borrow::Cow;
+
+use crate::chars::{Class, class, is_currency, is_han};
+use crate::edit::Edit;
+
+/// What to do with a space between an ideograph and a Latin letter or digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum CjkLatinSpace {
+    /// `remove` in spuriously spaced documents, `keep` in clean ones.
+    #[default]
+    Auto,
+    /// `AI 的` → `AI的`.
+    Remove,
+    /// Leave such spaces as they are.
+    Keep,
+    /// Exactly one space: `AI的` → `AI 的`, `AI   的` → `AI 的`.
+    Pangu,
+}
+
+/// Whitespace statistics of a whole document, measured once before the
+/// spacing stage runs on its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DocStats {
+    /// Pairs of ideographs with nothing between them.
+    pub tight_han_pairs: usize,
+    /// Pairs of ideographs separated only by spaces or tabs.
+    pub spaced_han_pairs: usize,
+    /// Runs of exactly one space between two non-space characters.
+    pub single_gaps: usize,
+    /// Runs of two or more spaces between two non-space characters.
+    pub wide_gaps: usize,
+}
+
+impl DocStats {
+    /// Counts ideograph pairs and gaps in `text`.
+    ///
+    /// ```
+    /// use zh_clean::spacing::DocStats;
+    /// assert!(DocStats::measure("香港 生產 力促 進局").is_spaced());
+    /// assert!(!DocStats::measure("使用 Python 寫程式").is_spaced());
+    /// ```
+    pub fn measure(text: &str) -> DocStats {
+        let mut s = DocStats::default();
+        let mut prev: Option<char> = None;
+        let mut gap = 0usize;
+        for c in text.chars() {
+            match c {
+                ' ' | '\t' => gap += 1,
+                '\n' => {
+                    prev = None;
+                    gap = 0;
+                }
+                _ => {
+                    if let Some(p) = prev {
+                        if is_han(p) && is_han(c) {
+                            if gap == 0 {
+                                s.tight_han_pairs += 1;
+                            } else {
+                                s.spaced_han_pairs += 1;
+                            }
+                        }
+                        match gap {
+                            0 => {}
+                            1 => s.single_gaps += 1,
+                            _ => s.wide_gaps += 1,
+                        }
+                    }
+                    prev = Some(c);
+                    gap = 0;
+                }
+            }
+        }
+        s
+    }
+
+    /// True when spaces between ideographs are common enough to be
+    /// artifacts (at least 15 % of ideograph pairs).
+    pub fn is_spaced(&self) -> bool {
+        let total = self.tight_han_pairs + self.spaced_han_pairs;
+        self.spaced_han_pairs > 0 && self.spaced_han_pairs * 100 >= total * 15
+    }
+
+    /// True when a spaced document preserves its original spaces as runs of
+    /// two or more spaces.
+    pub fn has_wide_gaps(&self) -> bool {
+        self.is_spaced() && self.wide_gaps > 0 && self.wide_gaps < self.single_gaps
+    }
+}
+
+/// The spacing stage configured for one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spacer {
+    spaced: bool,
+    wide_gaps: bool,
+    policy: CjkLatinSpace,
+}
+
+/// The decision for one whitespace run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Remove,
+    /// Leave the run exactly as it is.
+    Keep,
+    /// Make it one ASCII space.
+    Single,
+}
+
+impl Spacer {
+    /// A spacer for a document with the given statistics. `Auto` is resolved
+    /// here: remove in spaced documents, keep in clean ones.
+    pub fn new(stats: &DocStats, policy: CjkLatinSpace) -> Spacer {
+        let spaced = stats.is_spaced();
+        let policy = match policy {
+            CjkLatinSpace::Auto if spaced => CjkLatinSpace::Remove,
+            CjkLatinSpace::Auto => CjkLatinSpace::Keep,
+            p => p,
+        };
+        Spacer { spaced, wide_gaps: stats.has_wide_gaps(), policy }
+    }
+
+    /// Whether the document was found to be spuriously spaced.
+    pub fn is_spaced(&self) -> bool {
+        self.spaced
+    }
+
+    /// Decides every whitespace run of `line` (a line without `\n`).
+    ///
+    /// ```
+    /// use zh_clean::spacing::{CjkLatinSpace, DocStats, Spacer};
+    /// let line = "（ 香港 ， 2023年 11月 10日 ） 49 % 受訪 U . S . News 2023 全球";
+    /// let spacer = Spacer::new(&DocStats::measure(line), CjkLatinSpace::Auto);
+    /// assert_eq!(spacer.fix(line), "（香港，2023年11月10日）49%受訪U.S. News 2023全球");
+    /// ```
+    pub fn fix<'a>(&self, line: &'a str) -> Cow<'a, str> {
+        let bytes = line.as_bytes();
+        let mut edit = Edit::new(line);
+        let mut chunk_start = 0usize;
+        let mut before_left = "";
+        let mut quotes = 0usize;
+        let mut i = find_ws(bytes, 0);
+        while let Some(ws) = i {
+            let ws_end = skip_ws(bytes, ws);
+            let left = &line[chunk_start..ws];
+            let right_end = find_ws(bytes, ws_end).unwrap_or(bytes.len());
+            let right = &line[ws_end..right_end];
+            let after_right = if right_end < bytes.len() {
+                let s = skip_ws(bytes, right_end);
+                &line[s..find_ws(bytes, s).unwrap_or(bytes.len())]
+            } else {
+                ""
+            };
+            quotes += left.bytes().filter(|&b| b == b'"').count();
+            let run = &line[ws..ws_end];
+            let ctx = Ctx { before_left, left, run, right, after_right, quotes_open: quotes % 2 == 1 };
+            match self.decide(&ctx) {
+                Decision::Remove => edit.replace(ws, ws_end, ""),
+                Decision::Keep => {}
+                Decision::Single => edit.replace(ws, ws_end, " "),
+            }
+            before_left = left;
+            chunk_start = ws_end;
+            i = if right_end < bytes.len() { Some(right_end) } else { None };
+        }
+        let out = edit.finish();
+        if self.policy == CjkLatinSpace::Pangu {
+            match pangu_insert(&out) {
+                Cow::Borrowed(_) => out,
+                Cow::Owned(s) => Cow::Owned(s),
+            }
+        } else {
+            out
+        }
+    }
+
+    fn decide(&self, ctx: &Ctx<'_>) -> Decision {
+        let (Some(l), Some(r)) = (ctx.left.chars().next_back(), ctx.right.chars().next()) else {
+            // Leading or trailing whitespace.
+            return if self.spaced { Decision::Remove } else { Decision::Keep };
+        };
+        let (lc, rc) = (class(l), class(r));
+        let wide = self.wide_gaps && ctx.run.len() >= 2;
+        // Rule 1: CJK punctuation, two ideographs, shared punctuation next to CJK.
+        if lc == Class::CjkPunct || rc == Class::CjkPunct {
+            return Decision::Remove;
+        }
+        if lc == Class::Han && rc == Class::Han {
+            return Decision::Remove;
+        }
+        let cjkish = |c: Class| matches!(c, Class::Han | Class::AmbiguousPunct);
+        if (lc == Class::AmbiguousPunct && cjkish(rc)) || (rc == Class::AmbiguousPunct && cjkish(lc)) {
+            return Decision::Remove;
+        }
+        // Rules 2 and 3: an ideograph and something else.
+        if lc == Class::Han || rc == Class::Han {
+            let other = if lc == Class::Han { rc } else { lc };
+            if other == Class::Alnum {
+                return match self.policy {
+                    CjkLatinSpace::Remove if wide => Decision::Single,
+                    CjkLatinSpace::Remove => Decision::Remove,
+                    CjkLatinSpace::Pangu => Decision::Single,
+                    CjkLatinSpace::Keep | CjkLatinSpace::Auto => self.keep(),
+                };
+            }
+            return if !self.spaced {
+                Decision::Keep
+            } else if wide {
+                Decision::Single
+            } else {
+                Decision::Remove
+            };
+        }
+        // Rule 4: Latin tokens, only repaired in spaced documents.
+        if !self.spaced {
+            return Decision::Keep;
+        }
+        if wide {
+            return Decision::Single;
+        }
+        match (lc, rc) {
+            (Class::Alnum, Class::Alnum) => {
+                if self.wide_gaps || single_letters(ctx) {
+                    Decision::Remove
+                } else {
+                    Decision::Single
+                }
+            }
+            (Class::AsciiPunct, _) | (_, Class::AsciiPunct) => ascii_punct(l, r, ctx),
+            _ if is_currency(l) || is_currency(r) => ascii_punct(l, r, ctx),
+            (Class::AmbiguousPunct, _) | (_, Class::AmbiguousPunct) => {
+                let p = if lc == Class::AmbiguousPunct { l } else { r };
+                match p {
+                    '•' | '※' => Decision::Single,
+                    '“' | '‘' if p == l => Decision::Remove,
+                    '“' | '‘' => Decision::Single,
+                    '”' | '’' if p == r => Decision::Remove,
+                    '”' | '’' => Decision::Single,
+                    _ => Decision::Remove,
+                }
+            }
+            _ => Decision::Single,
+        }
+    }
+
+    #[inline]
+    fn keep(&self) -> Decision {
+        if self.spaced { Decision::Single } else { Decision::Keep }
+    }
+}
+
+/// The tokens around one whitespace run.
+struct Ctx<'a> {
+    /// The token before `left`.
+    before_left: &'a str,
+    left: &'a str,
+    run: &'a str,
+    right: &'a str,
+    /// The token after `right`.
+    after_right: &'a str,
+    /// An odd number of `"` has been seen up to the end of `left`.
+    quotes_open: bool,
+}
+
+/// Rule 4 for runs next to ASCII punctuation, in spaced documents.
+fn ascii_punct(l: char, r: char, ctx: &Ctx<'_>) -> Decision {
+    let punct = |c: char| class(c) == Class::AsciiPunct || is_currency(c);
+    let (lc, rc) = (class(l), class(r));
+    let r_word = rc == Class::Alnum;
+    if punct(l) && punct(r) {
+        // `, (` and `) (` keep a space; `. .`, `- -`, `) ,` join.
+        return if matches!(l, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']' | '}')
+            && matches!(r, '(' | '[' | '{')
+        {
+            Decision::Single
+        } else {
+            Decision::Remove
+        };
+    }
+    if punct(l) {
+        // The run follows the punctuation mark `l`.
+        return match l {
+            '(' | '[' | '{' | '<' | '\'' => Decision::Remove,
+            ')' | ']' | '}' | '>' | ';' | '!' | '?' | '%' => single_if(r_word),
+            '.' => after_dot(ctx),
+            ',' => {
+                let before_digit = char_before_last(ctx).is_some_and(|c| c.is_ascii_digit());
+                let group: usize = ctx.right.bytes().take_while(u8::is_ascii_digit).count();
+                if before_digit && group == 3 && ctx.right.len() == 3 {
+                    Decision::Remove
+                } else if before_digit && group == 3 && !ctx.right.as_bytes()[3].is_ascii_alphanumeric() {
+                    Decision::Remove
+                } else {
+                    single_if(r_word)
+                }
+            }
+            ':' => {
+                let before_digit = char_before_last(ctx).is_some_and(|c| c.is_ascii_digit());
+                single_if(r_word && !(before_digit && r.is_ascii_digit()))
+            }
+            '"' => {
+                // `quotes_open` counts the quote in `left`: open means it opened.
+                if ctx.quotes_open { Decision::Remove } else { single_if(r_word) }
+            }
+            _ => Decision::Remove,
+        };
+    }
+    // The run precedes the punctuation mark `r`.
+    let l_word = lc == Class::Alnum;
+    match r {
+        '(' | '[' | '{' | '<' | '#' => single_if(l_word),
+        c if is_currency(c) => single_if(l_word),
+        '"' => {
+            if ctx.quotes_open { Decision::Remove } else { single_if(l_word) }
+        }
+        _ => Decision::Remove,
+    }
+}
+
+#[inline]
+fn single_if(cond: bool) -> Decision {
+    if cond { Decision::Single } else { Decision::Remove }
+}
+
+/// The character before the last character of `left`, looking back into the
+/// previous token when `left` is a lone punctuation mark (`4 . 0`).
+fn char_before_last(ctx: &Ctx<'_>) -> Option<char> {
+    let mut it = ctx.left.chars();
+    it.next_back();
+    it.next_back().or_else(|| ctx.before_left.chars().next_back())
+}
+
+/// The alphanumeric run that ends just before the last character of `left`.
+fn run_before_last<'a>(ctx: &Ctx<'a>) -> &'a str {
+    let mut it = ctx.left.char_indices();
+    let Some((last, _)) = it.next_back() else { return "" };
+    let head = if last == 0 { ctx.before_left } else { &ctx.left[..last] };
+    trailing_alnum(head)
+}
+
+fn trailing_alnum(s: &str) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| class(c) == Class::Alnum)
+        .last()
+        .map_or(s.len(), |(i, _)| i);
+    &s[start..]
+}
+
+fn leading_alnum(s: &str) -> &str {
+    let end = s.char_indices().find(|&(_, c)| class(c) != Class::Alnum).map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+/// After a `.`: decimals and abbreviation chains join, words keep a space.
+fn after_dot(ctx: &Ctx<'_>) -> Decision {
+    let r = ctx.right.chars().next().unwrap_or(' ');
+    if class(r) != Class::Alnum {
+        return Decision::Remove;
+    }
+    let before = run_before_last(ctx);
+    // `4 . 0`
+    if before.bytes().last().is_some_and(|b| b.is_ascii_digit()) && r.is_ascii_digit() {
+        return Decision::Remove;
+    }
+    let next_word = leading_alnum(ctx.right);
+    // `U . S . News`: a single letter, and the chain goes on with another.
+    if before.chars().count() == 1 && next_word.chars().count() == 1 {
+        let rest = &ctx.right[next_word.len()..];
+        if rest.starts_with('.') || (rest.is_empty() && ctx.after_right.starts_with('.')) {
+            return Decision::Remove;
+        }
+    }
+    // `hkpc . org`, `index . html`
+    if before.chars().count() >= 2 && r.is_ascii_lowercase() && ctx.right.len() <= 6 {
+        return Decision::Remove;
+    }
+    Decision::Single
+}
+
+/// `A I` → `AI`, `3 D` → `3D`: two single characters split apart, neither
+/// part of a longer word, not both lowercase (`a b`) and not both digits.
+fn single_letters(ctx: &Ctx<'_>) -> bool {
+    let l = trailing_alnum(ctx.left);
+    let r = leading_alnum(ctx.right);
+    if l.chars().count() != 1 || r.chars().count() != 1 {
+        return false;
+    }
+    let (a, b) = (l.chars().next().unwrap_or(' '), r.chars().next().unwrap_or(' '));
+    if (a.is_lowercase() && b.is_lowercase()) || (a.is_ascii_digit() && b.is_ascii_digit()) {
+        return false;
+    }
+    // A longer word right before or after the pair makes it real text.
+    let word_before = l.len() == ctx.left.len() && trailing_alnum(ctx.before_left).chars().count() >= 2;
+    let word_after = r.len() == ctx.right.len() && leading_alnum(ctx.after_right).chars().count() >= 2;
+    !word_before && !word_after
+}
+
+/// The `pangu` policy also inserts a space where an ideograph touches a
+/// Latin letter or digit.
+fn pangu_insert(text: &str) -> Cow<'_, str> {
+    let mut edit = Edit::new(text);
+    let mut prev: Option<Class> = None;
+    for (i, c) in text.char_indices() {
+        let cls = class(c);
+        if let Some(p) = prev
+            && ((p == Class::Han && cls == Class::Alnum) || (p == Class::Alnum && cls == Class::Han))
+        {
+            edit.insert(i, " ");
+        }
+        prev = Some(cls);
+    }
+    edit.finish()
+}
+
+#[inline]
+fn find_ws(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr2(b' ', b'\t', &bytes[from..]).map(|i| from + i)
+}
+
+#[inline]
+fn skip_ws(bytes: &[u8], from: usize) -> usize {
+    from + bytes[from..].iter().take_while(|&&b| b == b' ' || b == b'\t').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fixes `line` as part of a spaced document.
+    fn spaced(line: &str) -> String {
+        let stats = DocStats { tight_han_pairs: 0, spaced_han_pairs: 10, single_gaps: 10, wide_gaps: 0 };
+        Spacer::new(&stats, CjkLatinSpace::Auto).fix(line).into_owned()
+    }
+
+    /// Fixes `line` as part of a clean document.
+    fn clean(line: &str) -> String {
+        Spacer::new(&DocStats::default(), CjkLatinSpace::Auto).fix(line).into_owned()
+    }
+
+    fn with_policy(line: &str, policy: CjkLatinSpace, is_spaced: bool) -> String {
+        let stats = DocStats { spaced_han_pairs: usize::from(is_spaced), ..DocStats::default() };
+        Spacer::new(&stats, policy).fix(line).into_owned()
+    }
+
+    #[test]
+    fn detection() {
+        assert!(DocStats::measure("香港 生產 力促 進局").is_spaced());
+        assert!(DocStats::measure("生 產 力 局").is_spaced());
+        assert!(!DocStats::measure("香港生產力促進局今天公布 AI 研究").is_spaced());
+        assert!(!DocStats::measure("第一章 總則，本法依憲法制定之，並適用於全國各地區各機關").is_spaced());
+        let wide = DocStats::measure("香港 生產 力 U.S.   News   2023 全球");
+        assert!(wide.is_spaced() && wide.has_wide_gaps());
+        assert!(!DocStats::measure("香港 生產 力 U.S. News 2023").has_wide_gaps());
+    }
+
+    #[test]
+    fn between_ideographs_and_cjk_punctuation() {
+        assert_eq!(spaced("（ 香港 ， 2023年 11月 10日 ）"), "（香港，2023年11月10日）");
+        assert_eq!(spaced("生 產 力 局"), "生產力局");
+        assert_eq!(spaced("“ 越來越 ”"), "“越來越”");
+        assert_eq!(spaced("威廉 · 陸斯佛"), "威廉·陸斯佛");
+        assert_eq!(spaced("挑戰 – 算力 — — 完"), "挑戰–算力——完");
+        // Also in clean documents.
+        assert_eq!(clean("生產力局 · 新型 工業化 （ AI ）"), "生產力局·新型工業化（AI）");
+    }
+
+    #[test]
+    fn cjk_latin_policies() {
+        assert_eq!(spaced("國際AI 及 數據 2023 年"), "國際AI及數據2023年");
+        assert_eq!(clean("使用 Python 寫程式"), "使用 Python 寫程式");
+        assert_eq!(with_policy("使用 Python 寫", CjkLatinSpace::Remove, false), "使用Python寫");
+        assert_eq!(with_policy("使用Python   寫", CjkLatinSpace::Pangu, false), "使用 Python 寫");
+        assert_eq!(with_policy("國際AI 及", CjkLatinSpace::Keep, true), "國際AI 及");
+    }
+
+    #[test]
+    fn tokenizer_artifacts() {
+        let cases = [
+            ("工業 4 . 0", "工業4.0"),
+            ("49 % 受訪", "49%受訪"),
+            ("1 , 000 人", "1,000人"),
+            ("2024 - 2025年", "2024-2025年"),
+            ("U . S . News 2023 全球", "U.S. News 2023全球"),
+            ("menu _ chat", "menu_chat"),
+            ("『 AIR @ InnoHK 』", "『AIR@InnoHK』"),
+            ("「 AI + 人才 」", "「AI+人才」"),
+            ("3 D 自動 ☆ 3 D", "3D自動☆ 3D"),
+            ("國際A I 人才", "國際AI人才"),
+            ("£ 12 及 $ 16 , 250", "£12及$16,250"),
+            ("15 ~ 24 米", "15~24米"),
+            ("B . C . 年", "B.C.年"),
+            ("實驗 基地 . . 另外", "實驗基地..另外"),
+            ("戲劇 - - - - 傳奇", "戲劇----傳奇"),
+            ("Navy ' s Pier", "Navy's Pier"),
+            ("0 : 00 AM", "0:00 AM"),
+            ("# A 、 # B", "#A、#B"),
+            ("AK - 47 的", "AK-47的"),
+            ("後綴 / -an /", "後綴/-an/"),
+            ("[ hkpc _ logo ]", "[hkpc_logo]"),
+            ("St . Rastislav", "St. Rastislav"),
+            ("www . hkpc . org", "www.hkpc.org"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(spaced(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn genuine_spaces_kept() {
+        let cases = [
+            "RWTH Aachen Campus",
+            "U.S. News 2023",
+            "3.33 m",
+            "M 17",
+            "Vitamin B 12",
+            "Game Informer",
+            "Hello, world",
+            "Search []",
+            "see (Navy's Pier)",
+            "costs $16",
+            "x • y",
+        ];
+        for s in cases {
+            assert_eq!(spaced(s), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn clean_documents_keep_western_spacing() {
+        for s in ["2024 - 2025", "AIR @ InnoHK", "49 %", "St. Rastislav", "A I", "價格 $100"] {
+            assert_eq!(clean(s), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn wide_gaps_are_original_spaces() {
+        let stats = DocStats::measure("香港 生產 力 U.S.   News   2023 全球 Gam e");
+        let spacer = Spacer::new(&stats, CjkLatinSpace::Auto);
+        assert_eq!(spacer.fix("U . S .   News   2023 全球 Gam e"), "U.S. News 2023全球Game");
+    }
+
+    #[test]
+    fn edges_of_a_line() {
+        assert_eq!(spaced("  香港 "), "香港");
+        assert_eq!(clean("  香港 "), "  香港 ");
+        assert_eq!(spaced(""), "");
+        assert_eq!(spaced("   "), "");
+    }
+
+    #[test]
+    fn unchanged_lines_are_borrowed() {
+        let spacer = Spacer::new(&DocStats::default(), CjkLatinSpace::Auto);
+        assert!(matches!(spacer.fix("RWTH Aachen Campus共同營運"), Cow::Borrowed(_)));
+    }
+}
