@@ -255,11 +255,11 @@ pub fn analyze(text: &str) -> Layout {
         if is_long(str_width(a), width) {
             long += 1;
             long_sentence_ends += usize::from(ends_sentence(a));
-            at_width += usize::from(str_width(a) + 1 >= width);
+            at_width += usize::from(str_width(a) + 2 >= width);
         }
     }
     let wrapped = width >= 16 && long > 0 && 2 * long >= candidates && 2 * long_sentence_ends < long;
-    let breaks_words = wrapped && at_width * 10 >= long * 9;
+    let breaks_words = wrapped && at_width * 5 >= long * 4;
     Layout { width, wrapped, breaks_words }
 }
 
