@@ -493,11 +493,11 @@ mod tests {
     #[test]
     fn a_line_with_room_left_joins_with_a_space() {
         // Wrapped at spaces: `quick` + `b` would have fitted, a space was eaten.
-        let text = "zh-clean joins lines that a text browser\nwrapped at a fixed width, and it keeps\nthe spaces between the words of English\ntext intact.";
+        let text = "zh-clean joins lines that a text browser\nwrapped at a fixed width, and keeps\nthe spaces between the words of\nEnglish text intact.";
         assert!(!analyze(text).breaks_words);
         assert_eq!(
             roundtrip(text),
-            "zh-clean joins lines that a text browser wrapped at a fixed width, and it keeps the spaces between the words of English text intact."
+            "zh-clean joins lines that a text browser wrapped at a fixed width, and keeps the spaces between the words of English text intact."
         );
     }
 
