@@ -288,6 +288,17 @@ fn tight_join(before: &str, after: &str) -> bool {
     !(a.is_lowercase() && b.is_uppercase())
 }
 
+/// A line at least half the width whose successor's first word would not
+/// have fitted after it: a word wrapper broke there.
+fn word_did_not_fit(line_width: usize, next: &str, wrap_width: usize) -> bool {
+    // Only Latin words: CJK text can break anywhere, so a CJK line with room
+    // left really ended there.
+    let word = next.split([' ', '\t']).next().unwrap_or("");
+    word.chars().all(|c| !crate::chars::is_cjk(c))
+        && 2 * line_width >= wrap_width
+        && line_width + 1 + str_width(word) > wrap_width
+}
+
 #[inline]
 fn is_long(line_width: usize, wrap_width: usize) -> bool {
     line_width * 5 >= wrap_width * 4
@@ -321,7 +332,7 @@ pub fn split(text: &str, unwrap: bool) -> Vec<Group<'_>> {
         let w = str_width(line);
         let m = marker(line);
         let continues = match prev {
-            Some((_, pw)) if layout.wrapped && is_long(pw, layout.width) => {
+            Some((_, pw)) if layout.wrapped && (is_long(pw, layout.width) || word_did_not_fit(pw, line, layout.width)) => {
                 let first = line.chars().next().unwrap_or(' ');
                 let full = layout.breaks_words && pw + width(first) > layout.width;
                 match &m {
@@ -493,11 +504,11 @@ mod tests {
     #[test]
     fn a_line_with_room_left_joins_with_a_space() {
         // Wrapped at spaces: `quick` + `b` would have fitted, a space was eaten.
-        let text = "zh-clean joins lines that a text browser\nwrapped at a fixed width, and keeps\nthe spaces between the words of\nEnglish text intact.";
+        let text = "zh-clean joins lines that a text browser\nwrapped at a fixed width, and keeps\nthe spaces between the words of\nextraordinary English text.";
         assert!(!analyze(text).breaks_words);
         assert_eq!(
             roundtrip(text),
-            "zh-clean joins lines that a text browser wrapped at a fixed width, and keeps the spaces between the words of English text intact."
+            "zh-clean joins lines that a text browser wrapped at a fixed width, and keeps the spaces between the words of extraordinary English text."
         );
     }
 
