@@ -157,7 +157,7 @@ impl Cleaner {
     ///
     /// ```
     /// let cleaner = zh_clean::Cleaner::default();
-    /// assert_eq!(cleaner.clean("香港 AI 產業 49 % 受訪"), "香港AI產業49%受訪");
+    /// assert_eq!(cleaner.clean("香港 AI 產業 發展 ， 49 % 受訪"), "香港AI產業發展，49%受訪");
     /// ```
     pub fn clean(&self, text: &str) -> String {
         self.clean_cow(text).into_owned()

@@ -142,7 +142,7 @@ impl Options {
     /// ```
     /// use zh_clean::{Cleaner, Options, Stage};
     /// let c = Cleaner::new(Options::default().stage(Stage::Punctuation, false));
-    /// assert_eq!(c.clean("香港 , 九龍"), "香港,九龍");
+    /// assert_eq!(c.clean("香 港 , 九 龍"), "香港,九龍");
     /// ```
     pub fn stage(mut self, stage: Stage, on: bool) -> Options {
         *self.stage_mut(stage) = on;

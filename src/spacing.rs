@@ -11,10 +11,11 @@
 //! The same run means different things in different documents. In a
 //! segmenter's output `AI 的` is an artifact; in Taiwanese prose written with
 //! spaces around English words it is intended. [`DocStats::measure`] counts,
-//! over the whole document, how many pairs of adjacent ideographs are
-//! separated by a space. Clean Chinese text has almost none; segmented text
-//! has a space at a third or more of them. A document is *spaced* when at
-//! least 15 % of its ideograph pairs are.
+//! over the whole document, how many pairs of adjacent CJK characters
+//! (ideographs and CJK punctuation: `香 港`, `（ 香`) are separated by a
+//! space. Clean Chinese text has almost none — not even Taiwanese text that
+//! spaces its English words; segmented text has a space at a third or more of
+//! them. A document is *spaced* when at least 15 % of its CJK pairs are.
 //!
 //! Segmenters that emit whitespace as a token of its own leave the original
 //! spaces as *wide gaps* (`News   2023`): when a spaced document contains runs
@@ -53,7 +54,7 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{Class, class, is_currency, is_han};
+use crate::chars::{Class, class, is_cjk, is_currency};
 use crate::edit::Edit;
 
 /// What to do with a space between an ideograph and a Latin letter or digit.
@@ -76,10 +77,11 @@ pub enum CjkLatinSpace {
 /// spacing stage runs on its lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DocStats {
-    /// Pairs of ideographs with nothing between them.
-    pub tight_han_pairs: usize,
-    /// Pairs of ideographs separated only by spaces or tabs.
-    pub spaced_han_pairs: usize,
+    /// Pairs of CJK characters (ideographs or CJK punctuation) with nothing
+    /// between them.
+    pub tight_cjk_pairs: usize,
+    /// Pairs of CJK characters separated only by spaces or tabs.
+    pub spaced_cjk_pairs: usize,
     /// Runs of exactly one space between two non-space characters.
     pub single_gaps: usize,
     /// Runs of two or more spaces between two non-space characters.
@@ -107,11 +109,11 @@ impl DocStats {
                 }
                 _ => {
                     if let Some(p) = prev {
-                        if is_han(p) && is_han(c) {
+                        if is_cjk(p) && is_cjk(c) {
                             if gap == 0 {
-                                s.tight_han_pairs += 1;
+                                s.tight_cjk_pairs += 1;
                             } else {
-                                s.spaced_han_pairs += 1;
+                                s.spaced_cjk_pairs += 1;
                             }
                         }
                         match gap {
@@ -128,11 +130,11 @@ impl DocStats {
         s
     }
 
-    /// True when spaces between ideographs are common enough to be
-    /// artifacts (at least 15 % of ideograph pairs).
+    /// True when spaces between CJK characters are common enough to be
+    /// artifacts (at least 15 % of CJK pairs).
     pub fn is_spaced(&self) -> bool {
-        let total = self.tight_han_pairs + self.spaced_han_pairs;
-        self.spaced_han_pairs > 0 && self.spaced_han_pairs * 100 >= total * 15
+        let total = self.tight_cjk_pairs + self.spaced_cjk_pairs;
+        self.spaced_cjk_pairs > 0 && self.spaced_cjk_pairs * 100 >= total * 15
     }
 
     /// True when a spaced document preserves its original spaces as runs of
@@ -483,7 +485,7 @@ mod tests {
 
     /// Fixes `line` as part of a spaced document.
     fn spaced(line: &str) -> String {
-        let stats = DocStats { tight_han_pairs: 0, spaced_han_pairs: 10, single_gaps: 10, wide_gaps: 0 };
+        let stats = DocStats { tight_cjk_pairs: 0, spaced_cjk_pairs: 10, single_gaps: 10, wide_gaps: 0 };
         Spacer::new(&stats, CjkLatinSpace::Auto).fix(line).into_owned()
     }
 
@@ -493,7 +495,7 @@ mod tests {
     }
 
     fn with_policy(line: &str, policy: CjkLatinSpace, is_spaced: bool) -> String {
-        let stats = DocStats { spaced_han_pairs: usize::from(is_spaced), ..DocStats::default() };
+        let stats = DocStats { spaced_cjk_pairs: usize::from(is_spaced), ..DocStats::default() };
         Spacer::new(&stats, policy).fix(line).into_owned()
     }
 
@@ -503,6 +505,7 @@ mod tests {
         assert!(DocStats::measure("生 產 力 局").is_spaced());
         assert!(!DocStats::measure("香港生產力促進局今天公布 AI 研究").is_spaced());
         assert!(!DocStats::measure("第一章 總則，本法依憲法制定之，並適用於全國各地區各機關").is_spaced());
+        assert!(DocStats::measure("（ 香港 ， 2023年 11月 10日 ） 49 % 受訪").is_spaced());
         let wide = DocStats::measure("香港 生產 力 U.S.   News   2023 全球");
         assert!(wide.is_spaced() && wide.has_wide_gaps());
         assert!(!DocStats::measure("香港 生產 力 U.S. News 2023").has_wide_gaps());

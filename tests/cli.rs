@@ -1,0 +1,159 @@
+//! The `zh-clean` binary, run as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn zh_clean(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zh-clean"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn zh-clean");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer");
+    out
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn stdin_to_stdout() {
+    let o = zh_clean(&[], "（ 香港 ， 2023年 11月 10日 ） 49 % 受訪AI企業\n".as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "（香港，2023年11月10日）49%受訪AI企業\n");
+}
+
+#[test]
+fn the_seed_fixture_through_the_binary() {
+    let o = zh_clean(&["fixtures/hkpc-ai-press-release.txt"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let gold = std::fs::read_to_string("fixtures/hkpc-ai-press-release.gold.txt").expect("gold");
+    for line in gold.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(out.lines().any(|l| l == line), "missing: {line}");
+    }
+}
+
+#[test]
+fn several_files_are_cleaned_in_order() {
+    let dir = std::env::temp_dir().join(format!("zh-clean-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    std::fs::write(&a, "生 產 力 局\n").expect("write");
+    std::fs::write(&b, "香港 AI 產業\n").expect("write");
+    let o = zh_clean(&[a.to_str().unwrap_or_default(), b.to_str().unwrap_or_default()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "生產力局\n香港 AI 產業\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn dash_means_stdin() {
+    let o = zh_clean(&["-"], "香港 生產 力\n".as_bytes());
+    assert_eq!(stdout(&o), "香港生產力\n");
+}
+
+#[test]
+fn profile_changes_quotes_and_dots() {
+    let input = "他 說 “ 你好 ” ， 威廉 · 陸斯佛 。\n".as_bytes();
+    assert_eq!(stdout(&zh_clean(&["--profile", "hk"], input)), "他說「你好」，威廉·陸斯佛。\n");
+    assert_eq!(stdout(&zh_clean(&["--profile", "tw"], input)), "他說「你好」，威廉‧陸斯佛。\n");
+    assert_eq!(stdout(&zh_clean(&["--profile", "cn"], input)), "他說“你好”，威廉·陸斯佛。\n");
+    assert_eq!(stdout(&zh_clean(&["--quotes", "keep"], input)), "他說“你好”，威廉·陸斯佛。\n");
+}
+
+#[test]
+fn cjk_latin_space_policies() {
+    let input = "使用 Python 寫 程式\n".as_bytes();
+    assert_eq!(stdout(&zh_clean(&[], input)), "使用Python寫程式\n");
+    assert_eq!(stdout(&zh_clean(&["--cjk-latin-space", "keep"], input)), "使用 Python 寫程式\n");
+    assert_eq!(stdout(&zh_clean(&["--cjk-latin-space", "pangu"], "使用Python寫\n".as_bytes())), "使用 Python 寫\n");
+    let clean = "使用 Python 寫程式\n".as_bytes();
+    assert_eq!(stdout(&zh_clean(&[], clean)), "使用 Python 寫程式\n");
+    assert_eq!(stdout(&zh_clean(&["--cjk-latin-space", "remove"], clean)), "使用Python寫程式\n");
+}
+
+#[test]
+fn only_and_skip_select_stages() {
+    let input = "香 港 , 九 龍\u{200B}\n".as_bytes();
+    assert_eq!(stdout(&zh_clean(&["--only", "hygiene"], input)), "香 港 , 九 龍\n");
+    assert_eq!(stdout(&zh_clean(&["--only", "hygiene,spacing"], input)), "香港,九龍\n");
+    assert_eq!(stdout(&zh_clean(&["--skip", "punctuation"], input)), "香港,九龍\n");
+    assert_eq!(stdout(&zh_clean(&[], input)), "香港，九龍\n");
+}
+
+#[test]
+fn unknown_stage_is_a_usage_error() {
+    let o = zh_clean(&["--only", "hygene"], b"x");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown stage \"hygene\""), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn bad_flag_is_a_usage_error() {
+    let o = zh_clean(&["--profile", "jp"], b"x");
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_names_the_offset() {
+    let o = zh_clean(&[], b"\xe9\xa6\x99\xe6\xb8\xaf\xff\xfe rest");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("invalid UTF-8 at byte offset 6"), "{err}");
+    assert!(err.contains("--lossy"), "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn lossy_replaces_invalid_bytes() {
+    let o = zh_clean(&["--lossy"], b"\xe9\xa6\x99 \xe6\xb8\xaf\xff");
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "香港\u{FFFD}");
+}
+
+#[test]
+fn a_missing_file_fails_but_the_others_are_processed() {
+    let o = zh_clean(&["no/such/file.txt", "fixtures/hkpc-ai-press-release.gold.txt"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/file.txt"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("九大建議推動香港發展為「國際AI及數據產業發展樞紐」"));
+}
+
+#[test]
+fn help_explains_the_stages() {
+    let o = zh_clean(&["--help"], b"");
+    assert!(o.status.success());
+    let help = stdout(&o);
+    for word in ["hygiene", "structure", "punctuation", "spacing", "--cjk-latin-space", "--only", "--lossy"] {
+        assert!(help.contains(word), "--help lacks {word}");
+    }
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    let o = zh_clean(&[], b"");
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn crlf_input() {
+    let o = zh_clean(&[], "香港 生產\r\n\r\n九 龍\r\n".as_bytes());
+    assert_eq!(stdout(&o), "香港生產\n\n九龍\n");
+}
