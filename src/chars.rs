@@ -142,7 +142,8 @@ pub fn is_ambiguous_punct(c: char) -> bool {
         | '\u{2014}' // — em dash
         | '\u{2015}' // ― horizontal bar
         | '\u{2026}' // … ellipsis
-        | '\u{2018}'..='\u{201F}' // ‘ ’ ‚ ‛ “ ” „ ‟
+        | '\u{2018}'
+            ..='\u{201F}' // ‘ ’ ‚ ‛ “ ” „ ‟
         | '\u{2025}' // ‥
         | '\u{2030}' // ‰
         | '\u{203B}' // ※
@@ -222,7 +223,8 @@ mod tests {
 
     #[test]
     fn cjk_punctuation() {
-        for c in "，。、：；！？（）「」『』《》〈〉【】〔〕　～｜＠＃％／・".chars() {
+        for c in "，。、：；！？（）「」『』《》〈〉【】〔〕　～｜＠＃％／・".chars()
+        {
             assert_eq!(class(c), Class::CjkPunct, "{c:?}");
             assert!(is_cjk(c));
         }

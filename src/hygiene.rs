@@ -63,9 +63,7 @@ fn action(c: char) -> Action {
         '\u{200C}' | '\u{200D}' => Action::Joiner,
         '\u{2028}' | '\u{2029}' => Action::Newline,
         '\u{3000}' => Action::IdeographicSpace,
-        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => {
-            Action::Space
-        }
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => Action::Space,
         '\u{2E80}'..='\u{2FDF}' => match radical_to_unified(c) {
             Some(u) => Action::Replace(u),
             None => Action::Keep,
@@ -82,10 +80,7 @@ fn action(c: char) -> Action {
 /// assert_eq!(zh_clean::hygiene::radical_to_unified('人'), None);
 /// ```
 pub fn radical_to_unified(c: char) -> Option<char> {
-    RADICAL_TO_UNIFIED
-        .binary_search_by_key(&c, |&(r, _)| r)
-        .ok()
-        .map(|i| RADICAL_TO_UNIFIED[i].1)
+    RADICAL_TO_UNIFIED.binary_search_by_key(&c, |&(r, _)| r).ok().map(|i| RADICAL_TO_UNIFIED[i].1)
 }
 
 /// Applies Unicode hygiene to `text`; see the [module documentation](self).

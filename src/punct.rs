@@ -106,7 +106,10 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                         out = Some(Cow::Borrowed("……"));
                         consumed = ell.1;
                     }
-                } else if lone_ascii_punct(line, i, c) && cjk_before(prev_nonspace) && cjk_after(next_nonspace()) {
+                } else if lone_ascii_punct(line, i, c)
+                    && cjk_before(prev_nonspace)
+                    && cjk_after(next_nonspace())
+                {
                     out = Some(Cow::Borrowed(match c {
                         ',' => "，",
                         ':' => "：",
@@ -145,7 +148,8 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     && close - end <= PAIR_WINDOW
                     && contains_cjk(&line[end..close])
                 {
-                    let (open, shut) = if o.quotes == QuoteStyle::Corner { ("「", "」") } else { ("“", "”") };
+                    let (open, shut) =
+                        if o.quotes == QuoteStyle::Corner { ("「", "」") } else { ("“", "”") };
                     out = Some(Cow::Borrowed(open));
                     pending.push((close, shut));
                 }
@@ -164,7 +168,7 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     (_, true) => ("“", "”"),
                     (_, false) => ("‘", "’"),
                 };
-                if open.chars().next() != Some(c)
+                if !open.starts_with(c)
                     && let Some(close) = find_close(line, end, c, close_char)
                     && contains_cjk(&line[end..close])
                 {
@@ -172,10 +176,8 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     pending.push((close, shut));
                 }
             }
-            '·' | '‧' | '･' => {
-                if c != o.middle_dot {
-                    out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
-                }
+            '·' | '‧' | '･' if c != o.middle_dot => {
+                out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
             }
             '・' | '•' => {
                 let prev_han = prev_nonspace.is_some_and(is_ideograph);
@@ -184,11 +186,9 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
                 }
             }
-            '―' | '─' => {
-                if line[end..].starts_with(c) {
-                    out = Some(Cow::Borrowed("——"));
-                    consumed = end + c.len_utf8();
-                }
+            '―' | '─' if line[end..].starts_with(c) => {
+                out = Some(Cow::Borrowed("——"));
+                consumed = end + c.len_utf8();
             }
             _ => {}
         }
@@ -316,7 +316,10 @@ mod tests {
     #[test]
     fn ascii_punct_in_cjk_context() {
         assert_eq!(hk("香港,九龍"), "香港，九龍");
-        assert_eq!(hk("香港 , 九龍 . 新界 : 離島 ; 是嗎 ? 是 !"), "香港 ， 九龍 。 新界 ： 離島 ； 是嗎 ？ 是 ！");
+        assert_eq!(
+            hk("香港 , 九龍 . 新界 : 離島 ; 是嗎 ? 是 !"),
+            "香港 ， 九龍 。 新界 ： 離島 ； 是嗎 ？ 是 ！"
+        );
         assert_eq!(hk("完結."), "完結。");
         assert_eq!(hk("「引文」,然後"), "「引文」，然後");
     }
@@ -324,8 +327,18 @@ mod tests {
     #[test]
     fn ascii_punct_left_alone() {
         for s in [
-            "1,000人", "3.5米", "0:00 AM", "基地..另外", "真的?!", "Hello, world.", "U.S. News",
-            "AI,人才", "香港.com", "(St. Rastislav)", "(Navy's Pier)", "職位, Jobs",
+            "1,000人",
+            "3.5米",
+            "0:00 AM",
+            "基地..另外",
+            "真的?!",
+            "Hello, world.",
+            "U.S. News",
+            "AI,人才",
+            "香港.com",
+            "(St. Rastislav)",
+            "(Navy's Pier)",
+            "職位, Jobs",
         ] {
             assert_eq!(hk(s), s, "{s:?}");
         }
@@ -377,7 +390,8 @@ mod tests {
 
     #[test]
     fn clean_text_is_borrowed() {
-        for s in ["香港，九龍。", "RWTH Aachen Campus", "「引文」『AIR@InnoHK』（FLAIR）", "U.S. News 2023"] {
+        for s in ["香港，九龍。", "RWTH Aachen Campus", "「引文」『AIR@InnoHK』（FLAIR）", "U.S. News 2023"]
+        {
             assert!(matches!(normalize(s, &PunctOptions::default()), Cow::Borrowed(_)), "{s:?}");
         }
     }

@@ -341,13 +341,8 @@ fn ascii_punct(l: char, r: char, ctx: &Ctx<'_>) -> Decision {
             ',' => {
                 let before_digit = char_before_last(ctx).is_some_and(|c| c.is_ascii_digit());
                 let group: usize = ctx.right.bytes().take_while(u8::is_ascii_digit).count();
-                if before_digit && group == 3 && ctx.right.len() == 3 {
-                    Decision::Remove
-                } else if before_digit && group == 3 && !ctx.right.as_bytes()[3].is_ascii_alphanumeric() {
-                    Decision::Remove
-                } else {
-                    single_if(r_word)
-                }
+                let group_ends = ctx.right.as_bytes().get(3).is_none_or(|b| !b.is_ascii_alphanumeric());
+                if before_digit && group == 3 && group_ends { Decision::Remove } else { single_if(r_word) }
             }
             ':' => {
                 let before_digit = char_before_last(ctx).is_some_and(|c| c.is_ascii_digit());
@@ -366,7 +361,11 @@ fn ascii_punct(l: char, r: char, ctx: &Ctx<'_>) -> Decision {
         '(' | '[' | '{' | '<' | '#' => single_if(l_word),
         c if is_currency(c) => single_if(l_word),
         '"' => {
-            if ctx.quotes_open { Decision::Remove } else { single_if(l_word) }
+            if ctx.quotes_open {
+                Decision::Remove
+            } else {
+                single_if(l_word)
+            }
         }
         _ => Decision::Remove,
     }
@@ -537,6 +536,7 @@ mod tests {
             ("工業 4 . 0", "工業4.0"),
             ("49 % 受訪", "49%受訪"),
             ("1 , 000 人", "1,000人"),
+            ("1 , 00 人 2 , 3 and 4 , 5000", "1, 00人2, 3 and 4, 5000"),
             ("2024 - 2025年", "2024-2025年"),
             ("U . S . News 2023 全球", "U.S. News 2023全球"),
             ("menu _ chat", "menu_chat"),

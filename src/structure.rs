@@ -104,13 +104,13 @@ struct Marker<'a> {
 }
 
 const BULLETS: &[char] = &[
-    '•', '◦', '▪', '▫', '□', '■', '☆', '★', '○', '●', '◆', '◇', '►', '▸', '‣', '⁃', '∙', '・',
-    '①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩',
+    '•', '◦', '▪', '▫', '□', '■', '☆', '★', '○', '●', '◆', '◇', '►', '▸', '‣', '⁃', '∙', '・', '①', '②', '③',
+    '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩',
 ];
 
 const CJK_NUMERALS: &[char] = &[
-    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '〇', '零', '壹', '貳', '參',
-    '肆', '伍', '陸', '柒', '捌', '玖', '拾',
+    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '〇', '零', '壹', '貳', '參', '肆',
+    '伍', '陸', '柒', '捌', '玖', '拾',
 ];
 
 /// Recognises a list marker at the start of `line` (already trimmed).
@@ -122,9 +122,7 @@ fn marker(line: &str) -> Option<Marker<'_>> {
     if BULLETS.contains(&first) {
         let n = first.len_utf8();
         let body = body_at(n);
-        let text = if body == line.len() {
-            Cow::Borrowed(&line[..n])
-        } else if body == n {
+        let text = if body == line.len() || body == n {
             Cow::Borrowed(&line[..n])
         } else if body == n + 1 && line.as_bytes()[n] == b' ' {
             Cow::Borrowed(&line[..n + 1])
@@ -195,20 +193,12 @@ fn marker(line: &str) -> Option<Marker<'_>> {
         }
     }
     // `一、` `十二、`.
-    let numeral_len: usize = line
-        .chars()
-        .take_while(|c| CJK_NUMERALS.contains(c))
-        .take(3)
-        .map(char::len_utf8)
-        .sum();
+    let numeral_len: usize =
+        line.chars().take_while(|c| CJK_NUMERALS.contains(c)).take(3).map(char::len_utf8).sum();
     if numeral_len > 0 && line[numeral_len..].starts_with('、') {
         let m_end = numeral_len + '、'.len_utf8();
         let body = body_at(m_end);
-        return Some(Marker {
-            strength: Strength::Weak,
-            text: Cow::Borrowed(&line[..m_end]),
-            body,
-        });
+        return Some(Marker { strength: Strength::Weak, text: Cow::Borrowed(&line[..m_end]), body });
     }
     None
 }
@@ -315,7 +305,8 @@ fn is_long(line_width: usize, wrap_width: usize) -> bool {
 /// assert_eq!(groups[1][1].body, "第二項");
 /// ```
 pub fn split(text: &str, unwrap: bool) -> Vec<Group<'_>> {
-    let layout = if unwrap { analyze(text) } else { Layout { width: 0, wrapped: false, breaks_words: false } };
+    let layout =
+        if unwrap { analyze(text) } else { Layout { width: 0, wrapped: false, breaks_words: false } };
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut group: Group<'_> = Vec::new();
     // The previous line of the current group, with its display width.
@@ -332,7 +323,10 @@ pub fn split(text: &str, unwrap: bool) -> Vec<Group<'_>> {
         let w = str_width(line);
         let m = marker(line);
         let continues = match prev {
-            Some((_, pw)) if layout.wrapped && (is_long(pw, layout.width) || word_did_not_fit(pw, line, layout.width)) => {
+            Some((_, pw))
+                if layout.wrapped
+                    && (is_long(pw, layout.width) || word_did_not_fit(pw, line, layout.width)) =>
+            {
                 let first = line.chars().next().unwrap_or(' ');
                 let full = layout.breaks_words && pw + width(first) > layout.width;
                 match &m {
@@ -437,7 +431,8 @@ mod tests {
 
     #[test]
     fn not_markers() {
-        for line in ["- 完 -", "3 . 5 米", "2023 年", "1.5 米", "-完-", "(PDF) 版", "1234. x", "x • y", "--"] {
+        for line in ["- 完 -", "3 . 5 米", "2023 年", "1.5 米", "-完-", "(PDF) 版", "1234. x", "x • y", "--"]
+        {
             assert_eq!(marker_text(line), None, "{line:?}");
         }
     }
@@ -514,7 +509,8 @@ mod tests {
 
     #[test]
     fn list_items_are_never_joined_to_each_other() {
-        let text = "• 一二三四五六七八九十一二三四五六七八九十\n• 一二三四五六七八九十一二三四五六七八九十\n  續行";
+        let text =
+            "• 一二三四五六七八九十一二三四五六七八九十\n• 一二三四五六七八九十一二三四五六七八九十\n  續行";
         let groups = split(text, true);
         assert_eq!(groups[0].len(), 2);
         assert_eq!(groups[0][1].body, "一二三四五六七八九十一二三四五六七八九十續行");
@@ -527,10 +523,13 @@ mod tests {
         let groups = split(text, true);
         let lines: Vec<String> =
             groups[0].iter().map(|u| format!("{}{}", u.marker, u.body.replace(' ', ""))).collect();
-        assert_eq!(lines, [
-            "1. 建立亞洲領先超算中心：政府投資建立公共超算中心。",
-            "2. 構建國際大數據樞紐：透過數字政策辦公室制定數據政策。",
-        ]);
+        assert_eq!(
+            lines,
+            [
+                "1. 建立亞洲領先超算中心：政府投資建立公共超算中心。",
+                "2. 構建國際大數據樞紐：透過數字政策辦公室制定數據政策。",
+            ]
+        );
     }
 
     #[test]
@@ -546,7 +545,14 @@ mod tests {
         let text = "一二三四五六七八九十一二三四五六七八九十\n一二三四五六七八九十一二三四五六七八九十\n結尾\n標題\n[ logo ]";
         let groups = split(text, true);
         let bodies: Vec<&str> = groups[0].iter().map(|u| u.body.as_ref()).collect();
-        assert_eq!(bodies, ["一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十結尾", "標題", "[ logo ]"]);
+        assert_eq!(
+            bodies,
+            [
+                "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十結尾",
+                "標題",
+                "[ logo ]"
+            ]
+        );
     }
 
     #[test]

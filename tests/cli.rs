@@ -81,7 +81,10 @@ fn cjk_latin_space_policies() {
     let input = "使用 Python 寫 程式\n".as_bytes();
     assert_eq!(stdout(&zh_clean(&[], input)), "使用Python寫程式\n");
     assert_eq!(stdout(&zh_clean(&["--cjk-latin-space", "keep"], input)), "使用 Python 寫程式\n");
-    assert_eq!(stdout(&zh_clean(&["--cjk-latin-space", "pangu"], "使用Python寫\n".as_bytes())), "使用 Python 寫\n");
+    assert_eq!(
+        stdout(&zh_clean(&["--cjk-latin-space", "pangu"], "使用Python寫\n".as_bytes())),
+        "使用 Python 寫\n"
+    );
     let clean = "使用 Python 寫程式\n".as_bytes();
     assert_eq!(stdout(&zh_clean(&[], clean)), "使用 Python 寫程式\n");
     assert_eq!(stdout(&zh_clean(&["--cjk-latin-space", "remove"], clean)), "使用Python寫程式\n");

@@ -37,7 +37,14 @@ fn gold_paragraphs_come_out_in_order() {
 #[test]
 fn navigation_is_kept_and_cleaned_not_dropped() {
     let out = Cleaner::default().clean(PAGE);
-    for line in ["• 生產力學院", "☆ 3D自動加工", "1. [home]", "☆ 「工業4.0」-智能企業", "[menu_chat]", "• 願景/使命/核心價值"] {
+    for line in [
+        "• 生產力學院",
+        "☆ 3D自動加工",
+        "1. [home]",
+        "☆ 「工業4.0」-智能企業",
+        "[menu_chat]",
+        "• 願景/使命/核心價值",
+    ] {
         assert!(out.lines().any(|l| l == line), "{line:?} not in output");
     }
 }
