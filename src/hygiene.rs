@@ -103,8 +103,11 @@ pub fn clean(text: &str) -> Cow<'_, str> {
         for g in text.graphemes(true) {
             for (i, c) in g.char_indices() {
                 let a = match action(c) {
-                    // A joiner survives only with something after it in its cluster.
-                    Action::Joiner if i + c.len_utf8() < g.len() => Action::Keep,
+                    // A joiner survives only when it joins something: another
+                    // character follows it in its cluster.
+                    Action::Joiner if g[i + c.len_utf8()..].chars().any(|n| action(n) != Action::Joiner) => {
+                        Action::Keep
+                    }
                     a => a,
                 };
                 apply(a, c, &mut out, &mut pending_cr);
@@ -222,6 +225,7 @@ mod tests {
         assert_eq!(owned(&format!("家庭{family}\u{200B}")), format!("家庭{family}"));
         // A trailing ZWJ at the end of a cluster joins nothing.
         assert_eq!(owned("👨\u{200D}"), "👨");
+        assert_eq!(owned("£\u{200D}\u{200D}"), "£");
     }
 
     #[test]

@@ -176,7 +176,7 @@ impl Cleaner {
         let punct = o.punct();
         let mut sink = Sink::new(text);
         if o.structure {
-            let groups = structure::split(&hygienic, true);
+            let groups = structure::split(&hygienic, true, &stats);
             for (gi, group) in groups.iter().enumerate() {
                 if gi > 0 {
                     sink.push("\n\n");

@@ -76,17 +76,40 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
     if !needs_work(line) {
         return Cow::Borrowed(line);
     }
+    // Pairs and context-free marks first, then the marks whose fate depends
+    // on their neighbours, so that they see the final form of a quote or a
+    // bracket next to them (idempotence).
+    match pass(line, o, Phase::Pairs) {
+        Cow::Borrowed(b) => pass(b, o, Phase::Context),
+        Cow::Owned(s) => Cow::Owned(pass(&s, o, Phase::Context).into_owned()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Brackets, quotes, fullwidth letters, middle dots, dashes.
+    Pairs,
+    /// `, . : ; ! ?`, ellipses.
+    Context,
+}
+
+fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     let mut edit = Edit::new(line);
     // Byte offsets of closing marks already paired with an opening one, with
     // their replacement.
     let mut pending: Vec<(usize, &'static str)> = Vec::new();
     let mut prev_nonspace: Option<char> = None;
+    // ASCII double quotes pair up in order: the 1st with the 2nd, the 3rd
+    // with the 4th. Converting removes whole pairs, so a second run pairs
+    // the remaining ones the same way.
+    let mut straight_quotes = 0usize;
     let mut iter = line.char_indices().peekable();
     let mut buf = [0u8; 4];
     while let Some((i, c)) = iter.next() {
         let end = i + c.len_utf8();
         if let Some(pos) = pending.iter().position(|&(p, _)| p == i) {
             let (_, with) = pending.swap_remove(pos);
+            straight_quotes += usize::from(c == '"');
             edit.replace(i, end, with);
             prev_nonspace = with.chars().next();
             continue;
@@ -95,14 +118,22 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
         let mut out: Option<Cow<'static, str>> = None;
         let mut consumed = end;
         match c {
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            // (Not before a combining mark: the halfwidth letter would
+            // compose with it, and the text would no longer be NFC.)
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
+                if phase == Phase::Pairs
+                    && !line[end..]
+                        .chars()
+                        .next()
+                        .is_some_and(unicode_normalization::char::is_combining_mark) =>
+            {
                 let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
                 out = Some(Cow::Owned(half.encode_utf8(&mut buf).to_owned()));
             }
-            ',' | ':' | ';' | '!' | '?' | '.' => {
+            ',' | ':' | ';' | '!' | '?' | '.' if phase == Phase::Context => {
                 let ell = dots(line, i);
                 if c == '.' && ell.0 >= 3 {
-                    if cjk_context(prev_nonspace, line[ell.1..].chars().find(|&c| c != ' ')) {
+                    if cjk_context(prev_nonspace, line[ell.1..].chars().find(|&c| c != ' ' && c != '\t')) {
                         out = Some(Cow::Borrowed("……"));
                         consumed = ell.1;
                     }
@@ -120,14 +151,14 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     }));
                 }
             }
-            '。' => {
+            '。' if phase == Phase::Context => {
                 let n = line[i..].chars().take_while(|&c| c == '。').count();
                 if n >= 3 {
                     out = Some(Cow::Borrowed("……"));
                     consumed = i + n * '。'.len_utf8();
                 }
             }
-            '…' => {
+            '…' if phase == Phase::Context => {
                 let n = line[i..].chars().take_while(|&c| c == '…').count();
                 if n == 1 && cjk_context(prev_nonspace, next_nonspace()) {
                     out = Some(Cow::Borrowed("……"));
@@ -135,7 +166,7 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     consumed = i + n * '…'.len_utf8();
                 }
             }
-            '(' => {
+            '(' if phase == Phase::Pairs => {
                 if let Some(close) = find_close(line, end, '(', ')')
                     && contains_cjk(&line[end..close])
                 {
@@ -143,8 +174,10 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     pending.push((close, "）"));
                 }
             }
-            '"' if o.quotes != QuoteStyle::Keep => {
-                if let Some(close) = line[end..].find('"').map(|p| end + p)
+            '"' if phase == Phase::Pairs && o.quotes != QuoteStyle::Keep => {
+                straight_quotes += 1;
+                if straight_quotes % 2 == 1
+                    && let Some(close) = line[end..].find('"').map(|p| end + p)
                     && close - end <= PAIR_WINDOW
                     && contains_cjk(&line[end..close])
                 {
@@ -154,7 +187,7 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     pending.push((close, shut));
                 }
             }
-            '“' | '‘' | '「' | '『' if o.quotes != QuoteStyle::Keep => {
+            '“' | '‘' | '「' | '『' if phase == Phase::Pairs && o.quotes != QuoteStyle::Keep => {
                 let close_char = match c {
                     '“' => '”',
                     '‘' => '’',
@@ -176,19 +209,20 @@ pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
                     pending.push((close, shut));
                 }
             }
-            '·' | '‧' | '･' if c != o.middle_dot => {
+            '·' | '‧' | '･' if phase == Phase::Pairs && c != o.middle_dot => {
                 out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
             }
-            '・' | '•' => {
+            '・' | '•' if phase == Phase::Pairs => {
                 let prev_han = prev_nonspace.is_some_and(is_ideograph);
                 let next_han = next_nonspace().is_some_and(is_ideograph);
                 if prev_han && next_han {
                     out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
                 }
             }
-            '―' | '─' if line[end..].starts_with(c) => {
+            '―' | '─' if phase == Phase::Pairs && line[end..].trim_start_matches(' ').starts_with(c) => {
                 out = Some(Cow::Borrowed("——"));
-                consumed = end + c.len_utf8();
+                let gap = line[end..].len() - line[end..].trim_start_matches(' ').len();
+                consumed = end + gap + c.len_utf8();
             }
             _ => {}
         }
@@ -232,6 +266,7 @@ fn cjk_before(c: Option<char>) -> bool {
     c.is_some_and(|c| is_han(c) || matches!(c, '」' | '』' | '）' | '》' | '〉' | '】' | '”'))
 }
 
+/// CJK text or the end of the line.
 #[inline]
 fn cjk_after(c: Option<char>) -> bool {
     match c {
@@ -356,6 +391,7 @@ mod tests {
     fn quotes_by_profile() {
         assert_eq!(hk("“ 越來越 ” 與 ‘ 單 ’"), "「 越來越 」 與 『 單 』");
         assert_eq!(hk("他說\"你好\"。"), "他說「你好」。");
+        assert_eq!(hk("\"a\" 與 \"乙\" 和 \"c\""), "\"a\" 與 「乙」 和 \"c\"");
         assert_eq!(hk("“Hello” world"), "“Hello” world");
         assert_eq!(cn("「越來越」與『單』"), "“越來越”與‘單’");
         assert_eq!(hk("Navy’s 碼頭"), "Navy’s 碼頭");
@@ -385,6 +421,7 @@ mod tests {
     #[test]
     fn dashes() {
         assert_eq!(hk("戲劇――傳奇──完"), "戲劇——傳奇——完");
+        assert_eq!(hk("戲劇― ―傳奇"), "戲劇——傳奇");
         assert_eq!(hk("行業–算力"), "行業–算力");
     }
 

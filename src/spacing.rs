@@ -54,7 +54,7 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{Class, class, is_cjk, is_currency};
+use crate::chars::{Class, class, is_alnum, is_cjk, is_currency, is_han};
 use crate::edit::Edit;
 
 /// What to do with a space between an ideograph and a Latin letter or digit.
@@ -82,6 +82,10 @@ pub struct DocStats {
     pub tight_cjk_pairs: usize,
     /// Pairs of CJK characters separated only by spaces or tabs.
     pub spaced_cjk_pairs: usize,
+    /// Ideographs next to a Latin letter or digit with nothing between them.
+    pub tight_cjk_latin: usize,
+    /// Ideographs and Latin letters or digits separated by spaces.
+    pub spaced_cjk_latin: usize,
     /// Runs of exactly one space between two non-space characters.
     pub single_gaps: usize,
     /// Runs of two or more spaces between two non-space characters.
@@ -115,6 +119,12 @@ impl DocStats {
                             } else {
                                 s.spaced_cjk_pairs += 1;
                             }
+                        } else if (is_han(p) && is_alnum(c)) || (is_alnum(p) && is_han(c)) {
+                            if gap == 0 {
+                                s.tight_cjk_latin += 1;
+                            } else {
+                                s.spaced_cjk_latin += 1;
+                            }
                         }
                         match gap {
                             0 => {}
@@ -135,6 +145,13 @@ impl DocStats {
     pub fn is_spaced(&self) -> bool {
         let total = self.tight_cjk_pairs + self.spaced_cjk_pairs;
         self.spaced_cjk_pairs > 0 && self.spaced_cjk_pairs * 100 >= total * 15
+    }
+
+    /// True when the document usually separates ideographs from Latin
+    /// letters and digits with a space (Taiwanese style, or any spuriously
+    /// spaced text).
+    pub fn spaces_cjk_and_latin(&self) -> bool {
+        self.spaced_cjk_latin > self.tight_cjk_latin
     }
 
     /// True when a spaced document preserves its original spaces as runs of
@@ -163,16 +180,9 @@ enum Decision {
 }
 
 impl Spacer {
-    /// A spacer for a document with the given statistics. `Auto` is resolved
-    /// here: remove in spaced documents, keep in clean ones.
+    /// A spacer for a document with the given statistics.
     pub fn new(stats: &DocStats, policy: CjkLatinSpace) -> Spacer {
-        let spaced = stats.is_spaced();
-        let policy = match policy {
-            CjkLatinSpace::Auto if spaced => CjkLatinSpace::Remove,
-            CjkLatinSpace::Auto => CjkLatinSpace::Keep,
-            p => p,
-        };
-        Spacer { spaced, wide_gaps: stats.has_wide_gaps(), policy }
+        Spacer { spaced: stats.is_spaced(), wide_gaps: stats.has_wide_gaps(), policy }
     }
 
     /// Whether the document was found to be spuriously spaced.
@@ -252,10 +262,13 @@ impl Spacer {
             let other = if lc == Class::Han { rc } else { lc };
             if other == Class::Alnum {
                 return match self.policy {
-                    CjkLatinSpace::Remove if wide => Decision::Single,
                     CjkLatinSpace::Remove => Decision::Remove,
                     CjkLatinSpace::Pangu => Decision::Single,
-                    CjkLatinSpace::Keep | CjkLatinSpace::Auto => self.keep(),
+                    CjkLatinSpace::Keep => self.keep(),
+                    // An original space, kept by the segmenter as a wide gap.
+                    CjkLatinSpace::Auto if self.spaced && wide => Decision::Single,
+                    CjkLatinSpace::Auto if self.spaced => Decision::Remove,
+                    CjkLatinSpace::Auto => Decision::Keep,
                 };
             }
             return if !self.spaced {
@@ -484,7 +497,7 @@ mod tests {
 
     /// Fixes `line` as part of a spaced document.
     fn spaced(line: &str) -> String {
-        let stats = DocStats { tight_cjk_pairs: 0, spaced_cjk_pairs: 10, single_gaps: 10, wide_gaps: 0 };
+        let stats = DocStats { spaced_cjk_pairs: 10, single_gaps: 10, ..DocStats::default() };
         Spacer::new(&stats, CjkLatinSpace::Auto).fix(line).into_owned()
     }
 

@@ -38,11 +38,15 @@
 //! ## Output
 //!
 //! [`render`] writes one unit per line, the units of a group on consecutive
-//! lines and one blank line between groups.
+//! lines and one blank line between groups. A paragraph re-joined from
+//! several lines becomes a group of its own, so a blank line separates it
+//! from what follows; list items and lines that were not joined stay
+//! together as they came.
 
 use std::borrow::Cow;
 
 use crate::chars::{str_width, width};
+use crate::spacing::DocStats;
 
 /// The kind of a unit of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -227,30 +231,78 @@ pub fn analyze(text: &str) -> Layout {
     widths.sort_unstable_by(|a, b| b.cmp(a));
     let width = match widths.as_slice() {
         [] => 0,
-        [w] => *w,
-        // One line much wider than all others (a URL, a table) is not the wrap width.
-        [w0, w1, ..] if *w0 * 20 > *w1 * 23 => *w1,
+        // One line much wider than a cluster of others (a URL, a table) is
+        // not the wrap width.
+        [w0, w1, rest @ ..]
+            if *w0 * 20 > *w1 * 23 && rest.iter().take_while(|w| **w * 10 >= *w1 * 9).count() >= 2 =>
+        {
+            *w1
+        }
         [w0, ..] => *w0,
     };
     let mut candidates = 0usize;
     let mut long = 0usize;
-    let mut long_sentence_ends = 0usize;
     let mut at_width = 0usize;
+    // Long lines that end a sentence with room left on the line, and long
+    // lines that end with CJK punctuation at all (verse, one clause a line).
+    let mut short_sentence_ends = 0usize;
+    let mut sentence_ends = 0usize;
+    let mut punct_ends = 0usize;
     for pair in lines.windows(2) {
         let (a, b) = (pair[0], pair[1]);
-        if a.is_empty() || b.is_empty() || marker(b).is_some_and(|m| m.strength == Strength::Strong) {
+        if a.is_empty() || b.is_empty() || marker(b).is_some() {
             continue;
         }
         candidates += 1;
-        if is_long(str_width(a), width) {
+        let w = str_width(a);
+        if is_long(w, width) {
             long += 1;
-            long_sentence_ends += usize::from(ends_sentence(a));
-            at_width += usize::from(str_width(a) + 2 >= width);
+            let full = w + 2 >= width;
+            at_width += usize::from(full);
+            short_sentence_ends += usize::from(!full && ends_sentence(a));
+            sentence_ends += usize::from(ends_sentence(a));
+            punct_ends += usize::from(a.chars().next_back().is_some_and(crate::chars::is_cjk_punct));
         }
     }
-    let wrapped = width >= 16 && long > 0 && 2 * long >= candidates && 2 * long_sentence_ends < long;
+    // Paragraphs separated by blank lines that still span several lines.
+    let groups = lines.windows(2).filter(|p| p[0].is_empty() && !p[1].is_empty()).count()
+        + usize::from(lines.first().is_some_and(|l| !l.is_empty()));
+    let wrapped = width >= 16
+        && long > 0
+        && 2 * long >= candidates
+        && 2 * short_sentence_ends < long
+        && (long < 3 || 5 * punct_ends < 4 * long)
+        // With one or two lines to judge, a line ending a sentence is a
+        // paragraph per line, unless blank lines separate the paragraphs.
+        && (long >= 3 || groups >= 2 || sentence_ends == 0);
     let breaks_words = wrapped && at_width * 5 >= long * 4;
     Layout { width, wrapped, breaks_words }
+}
+
+/// What replaces the newline between a wrapped line ending in `before` and
+/// its continuation `after`:
+///
+/// * next to CJK text, the document's own habit: nothing where CJK and
+///   Latin text touch (`成立於⏎1942年`), a space where it spaces them
+///   (`CCTV⏎電視劇` in Taiwanese style); spuriously spaced documents count as
+///   spacing them, and the spacing stage decides;
+/// * between Latin text on a full line of a word-breaking wrapper, nothing
+///   when the break fell inside a word (see [`tight_join`]);
+/// * otherwise a space — three in a document whose original spaces are wide
+///   gaps, so that the spacing stage reads it as an original space.
+fn junction(before: &str, after: &str, full: bool, stats: &DocStats) -> &'static str {
+    use crate::chars::is_cjk;
+    let (a, b) = (before.chars().next_back().unwrap_or(' '), after.chars().next().unwrap_or(' '));
+    if is_cjk(a) || is_cjk(b) {
+        return if is_cjk(a) && is_cjk(b) || !stats.spaces_cjk_and_latin() { "" } else { " " };
+    }
+    if full && tight_join(before, after) {
+        ""
+    } else if stats.has_wide_gaps() {
+        "   "
+    } else {
+        " "
+    }
 }
 
 /// Whether a break between `a` and `b` on a full line of a word-breaking
@@ -299,18 +351,20 @@ fn is_long(line_width: usize, wrap_width: usize) -> bool {
 ///
 /// ```
 /// use zh_clean::structure::{split, UnitKind};
-/// let groups = split("標題\n\n• 第一項\n• 第二項", true);
+/// use zh_clean::spacing::DocStats;
+/// let text = "標題\n\n• 第一項\n• 第二項";
+/// let groups = split(text, true, &DocStats::measure(text));
 /// assert_eq!(groups.len(), 2);
 /// assert_eq!(groups[1][0].kind, UnitKind::ListItem);
 /// assert_eq!(groups[1][1].body, "第二項");
 /// ```
-pub fn split(text: &str, unwrap: bool) -> Vec<Group<'_>> {
+pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>> {
     let layout =
         if unwrap { analyze(text) } else { Layout { width: 0, wrapped: false, breaks_words: false } };
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut group: Group<'_> = Vec::new();
-    // The previous line of the current group, with its display width.
-    let mut prev: Option<(&str, usize)> = None;
+    // The display width of the previous line of the current group.
+    let mut prev: Option<usize> = None;
     for raw in text.split('\n') {
         let line = trim(raw);
         if line.is_empty() {
@@ -323,15 +377,20 @@ pub fn split(text: &str, unwrap: bool) -> Vec<Group<'_>> {
         let w = str_width(line);
         let m = marker(line);
         let continues = match prev {
-            Some((_, pw))
+            // A wrapper never writes a line wider than its width.
+            Some(pw)
                 if layout.wrapped
+                    && pw <= layout.width
                     && (is_long(pw, layout.width) || word_did_not_fit(pw, line, layout.width)) =>
             {
                 let first = line.chars().next().unwrap_or(' ');
                 let full = layout.breaks_words && pw + width(first) > layout.width;
+                // After a line filled to the width, `- 1100公斤` or `3 . 5`
+                // continues the sentence: only bullets start an item there.
+                let filled = layout.breaks_words && pw + 2 >= layout.width;
                 match &m {
                     Some(m) if m.strength == Strength::Strong => None,
-                    Some(_) if !full => None,
+                    Some(_) if !filled => None,
                     _ => Some(full),
                 }
             }
@@ -340,9 +399,7 @@ pub fn split(text: &str, unwrap: bool) -> Vec<Group<'_>> {
         match (continues, group.last_mut()) {
             (Some(full), Some(unit)) => {
                 let body = unit.body.to_mut();
-                if !(full && tight_join(body, line)) {
-                    body.push(' ');
-                }
+                body.push_str(junction(body, line, full, stats));
                 body.push_str(line);
                 unit.lines += 1;
             }
@@ -364,12 +421,37 @@ pub fn split(text: &str, unwrap: bool) -> Vec<Group<'_>> {
                 group.push(unit);
             }
         }
-        prev = Some((line, w));
+        prev = Some(w);
     }
     if !group.is_empty() {
         groups.push(group);
     }
-    groups
+    if layout.wrapped { separate_paragraphs(groups) } else { groups }
+}
+
+/// A paragraph re-joined from wrapped lines gets a group of its own, so that
+/// it is written with a blank line before and after it: one paragraph per
+/// line, a blank line between paragraphs. Lines that were not joined
+/// (headings, captions, list items) stay together as they came.
+fn separate_paragraphs(groups: Vec<Group<'_>>) -> Vec<Group<'_>> {
+    let mut out = Vec::with_capacity(groups.len());
+    for group in groups {
+        let mut current: Group<'_> = Vec::new();
+        for unit in group {
+            if unit.kind == UnitKind::Paragraph && unit.lines > 1 {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                out.push(vec![unit]);
+            } else {
+                current.push(unit);
+            }
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
 }
 
 /// Writes groups back as text: a unit per line, a blank line between groups.
@@ -378,7 +460,8 @@ pub fn split(text: &str, unwrap: bool) -> Vec<Group<'_>> {
 /// ```
 /// use zh_clean::structure::{render, split};
 /// let text = "• 甲\n• 乙\n\n\n段落";
-/// assert_eq!(render(&split(text, true), false), "• 甲\n• 乙\n\n段落");
+/// let stats = zh_clean::spacing::DocStats::measure(text);
+/// assert_eq!(render(&split(text, true, &stats), false), "• 甲\n• 乙\n\n段落");
 /// ```
 pub fn render(groups: &[Group<'_>], final_newline: bool) -> String {
     let mut out = String::new();
@@ -405,7 +488,7 @@ mod tests {
     use super::*;
 
     fn roundtrip(text: &str) -> String {
-        render(&split(text, true), false)
+        render(&split(text, true, &DocStats::measure(text)), false)
     }
 
     fn marker_text(line: &str) -> Option<String> {
@@ -509,18 +592,18 @@ mod tests {
 
     #[test]
     fn list_items_are_never_joined_to_each_other() {
-        let text =
-            "• 一二三四五六七八九十一二三四五六七八九十\n• 一二三四五六七八九十一二三四五六七八九十\n  續行";
-        let groups = split(text, true);
+        let text = "• 一二三四五六七八九十一二三四五六七八九\n甲乙\n• 一二三四五六七八九十一二三四五六七八九\n  續行";
+        let groups = split(text, true, &DocStats::measure(text));
         assert_eq!(groups[0].len(), 2);
-        assert_eq!(groups[0][1].body, "一二三四五六七八九十一二三四五六七八九十續行");
+        assert_eq!(groups[0][0].body, "一二三四五六七八九十一二三四五六七八九甲乙");
+        assert_eq!(groups[0][1].body, "一二三四五六七八九十一二三四五六七八九續行");
         assert_eq!(groups[0][1].lines, 2);
     }
 
     #[test]
     fn numbered_items_and_their_continuations() {
         let text = "1 . 建立 亞洲 領先 超算 中心 ： 政府 投資 建立 公共 超算\n中心 。\n2 . 構建 國際 大數 據樞 紐 ： 透過 數字 政策 辦公室 制定\n數據 政策 。";
-        let groups = split(text, true);
+        let groups = split(text, true, &DocStats::measure(text));
         let lines: Vec<String> =
             groups[0].iter().map(|u| format!("{}{}", u.marker, u.body.replace(' ', ""))).collect();
         assert_eq!(
@@ -534,23 +617,27 @@ mod tests {
 
     #[test]
     fn weak_marker_after_a_full_line_is_a_continuation() {
-        let text = "一二三四五六七八九十\n甲乙丙丁戊己庚辛壬癸\n- 完。一二三四五六七八九十";
-        let groups = split(text, true);
+        let text =
+            "子丑寅卯辰巳午未申酉\n一二三四五六七八九十\n甲乙丙丁戊己庚辛壬癸\n- 完。一二三四五六七八九十";
+        let groups = split(text, true, &DocStats::measure(text));
         assert_eq!(groups[0].len(), 1);
-        assert_eq!(groups[0][0].body, "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸- 完。一二三四五六七八九十");
+        assert_eq!(
+            groups[0][0].body,
+            "子丑寅卯辰巳午未申酉一二三四五六七八九十甲乙丙丁戊己庚辛壬癸- 完。一二三四五六七八九十"
+        );
     }
 
     #[test]
     fn short_lines_in_a_wrapped_document_stay_apart() {
         let text = "一二三四五六七八九十一二三四五六七八九十\n一二三四五六七八九十一二三四五六七八九十\n結尾\n標題\n[ logo ]";
-        let groups = split(text, true);
-        let bodies: Vec<&str> = groups[0].iter().map(|u| u.body.as_ref()).collect();
+        let groups = split(text, true, &DocStats::measure(text));
+        let bodies: Vec<Vec<&str>> =
+            groups.iter().map(|g| g.iter().map(|u| u.body.as_ref()).collect()).collect();
         assert_eq!(
             bodies,
             [
-                "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十結尾",
-                "標題",
-                "[ logo ]"
+                vec!["一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十結尾"],
+                vec!["標題", "[ logo ]"]
             ]
         );
     }
@@ -558,7 +645,7 @@ mod tests {
     #[test]
     fn unwrap_off_keeps_lines() {
         let text = "一二三四五六七八九十\n甲乙丙丁戊己庚辛壬癸\n子丑";
-        assert_eq!(render(&split(text, false), false), text);
+        assert_eq!(render(&split(text, false, &DocStats::measure(text)), false), text);
     }
 
     #[test]
