@@ -282,23 +282,25 @@ pub fn analyze(text: &str) -> Layout {
 /// What replaces the newline between a wrapped line ending in `before` and
 /// its continuation `after`:
 ///
-/// * next to CJK text, the document's own habit: nothing where CJK and
-///   Latin text touch (`成立於⏎1942年`), a space where it spaces them
-///   (`CCTV⏎電視劇` in Taiwanese style); spuriously spaced documents count as
-///   spacing them, and the spacing stage decides;
+/// * next to CJK text, nothing (`人/⏎平方公里`) — except between CJK and
+///   Latin letters or digits, where the document's own habit decides:
+///   nothing where they touch (`成立於⏎1942年`), a space where it spaces
+///   them (`CCTV⏎電視劇` in Taiwanese style; spuriously spaced documents
+///   count as spacing them, and the spacing stage decides);
 /// * between Latin text on a full line of a word-breaking wrapper, nothing
 ///   when the break fell inside a word (see [`tight_join`]);
-/// * otherwise a space — three in a document whose original spaces are wide
-///   gaps, so that the spacing stage reads it as an original space.
+/// * otherwise a space — three between words in a document whose original
+///   spaces are wide gaps, so that the spacing stage reads it as one.
 fn junction(before: &str, after: &str, full: bool, stats: &DocStats) -> &'static str {
-    use crate::chars::is_cjk;
+    use crate::chars::{is_alnum, is_cjk};
     let (a, b) = (before.chars().next_back().unwrap_or(' '), after.chars().next().unwrap_or(' '));
     if is_cjk(a) || is_cjk(b) {
-        return if is_cjk(a) && is_cjk(b) || !stats.spaces_cjk_and_latin() { "" } else { " " };
+        let latin = is_alnum(a) || is_alnum(b);
+        return if latin && stats.spaces_cjk_and_latin() { " " } else { "" };
     }
     if full && tight_join(before, after) {
         ""
-    } else if stats.has_wide_gaps() {
+    } else if stats.has_wide_gaps() && is_alnum(a) && is_alnum(b) {
         "   "
     } else {
         " "
