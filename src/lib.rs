@@ -79,6 +79,11 @@ pub mod spacing;
 pub mod structure;
 
 pub use options::{Options, Profile, Stage};
+
+// The README's examples are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use punct::QuoteStyle;
 pub use spacing::CjkLatinSpace;
 
