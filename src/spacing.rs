@@ -50,7 +50,7 @@
 //!
 //! The pass walks the line once, jumping from one whitespace byte to the
 //! next; each decision looks at most one token to either side. Nothing is
-//! allocated unless a run changes (see [`crate::edit`]).
+//! allocated unless a run changes.
 
 use std::borrow::Cow;
 

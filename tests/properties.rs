@@ -309,8 +309,6 @@ fn random_docs(n: usize) -> Vec<String> {
 #[test]
 fn random_text_never_panics_loses_nothing_and_lines_clean_idempotently() {
     use zh_clean::CjkLatinSpace;
-    let keep =
-        |s: &str| -> String { s.chars().filter(|c| is_han(*c) || c.is_ascii_alphanumeric()).collect() };
     let docs = random_docs(3000);
     for profile in [Profile::Hk, Profile::Tw, Profile::Cn] {
         for policy in [CjkLatinSpace::Auto, CjkLatinSpace::Remove, CjkLatinSpace::Keep, CjkLatinSpace::Pangu]
