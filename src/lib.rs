@@ -59,6 +59,7 @@
 //! | structure | [`structure`] | paragraphs, list items, hard-wrap recovery |
 //! | punctuation | [`punct`] | ASCII/fullwidth marks, quotes, dots, ellipses |
 //! | spacing | [`spacing`] | removes spurious spaces, repairs tokenizer artifacts |
+//! | variants | [`variants`] (engine: [`opencc`]) | Traditional/Simplified, Hong Kong/Taiwan forms |
 //!
 //! Punctuation runs just before spacing on each paragraph, so that a mark it
 //! makes fullwidth (`( PDF版 )` → `（ PDF版 ）`) sheds its spaces in the same
@@ -72,13 +73,16 @@ use std::borrow::Cow;
 pub mod chars;
 mod edit;
 pub mod hygiene;
+pub mod opencc;
 mod options;
 pub mod punct;
 mod radicals_table;
 pub mod spacing;
 pub mod structure;
+pub mod variants;
 
-pub use options::{Options, Profile, Stage};
+pub use options::{Backend, Options, Profile, Stage};
+pub use variants::{Script, Variants, detect_script};
 
 // The README's examples are compiled and run as doc tests.
 #[cfg(doctest)]
@@ -142,15 +146,42 @@ pub mod decode {
 /// let cleaner = Cleaner::new(Options::new(Profile::Cn));
 /// assert_eq!(cleaner.clean("他 說 「 你好 」 。"), "他說“你好”。");
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Cleaner {
     options: Options,
+    converter: std::sync::Arc<dyn variants::Converter>,
+}
+
+impl Default for Cleaner {
+    fn default() -> Self {
+        Cleaner::new(Options::default())
+    }
 }
 
 impl Cleaner {
     /// A cleaner with the given options.
+    ///
+    /// # Panics
+    ///
+    /// When `options.backend` is [`Backend::OpenccSys`] and the crate was
+    /// built without the `opencc-sys` feature; [`Cleaner::try_new`] returns
+    /// an error instead.
     pub fn new(options: Options) -> Cleaner {
-        Cleaner { options }
+        Cleaner::try_new(options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A cleaner with the given options, or why it cannot be built.
+    pub fn try_new(options: Options) -> Result<Cleaner, String> {
+        let converter: std::sync::Arc<dyn variants::Converter> = match options.backend {
+            Backend::Builtin => std::sync::Arc::new(variants::Builtin),
+            #[cfg(feature = "opencc-sys")]
+            Backend::OpenccSys => std::sync::Arc::new(variants::System::new()?),
+            #[cfg(not(feature = "opencc-sys"))]
+            Backend::OpenccSys => {
+                return Err("the opencc-sys backend needs zh-clean built with the `opencc-sys` feature".into());
+            }
+        };
+        Ok(Cleaner { options, converter })
     }
 
     /// The options this cleaner was built with.
@@ -177,6 +208,10 @@ impl Cleaner {
         let o = &self.options;
         let hygienic = if o.hygiene { hygiene::clean(text) } else { Cow::Borrowed(text) };
         let stats = spacing::DocStats::measure(&hygienic);
+        let script = match (o.variants_stage, o.convert, o.variants) {
+            (true, None, Variants::Hk | Variants::Tw | Variants::Twp) => detect_script(&hygienic).script,
+            _ => Script::Traditional,
+        };
         let spacer = spacing::Spacer::new(&stats, o.cjk_latin_space);
         let punct = o.punct();
         let mut sink = Sink::new(text);
@@ -191,7 +226,7 @@ impl Cleaner {
                         sink.push("\n");
                     }
                     sink.push(&unit.marker);
-                    sink.push_cow(self.fix_line(&unit.body, o, &punct, &spacer));
+                    sink.push_cow(self.fix_line(&unit.body, o, &punct, &spacer, script));
                 }
             }
             if hygienic.ends_with('\n') && !groups.is_empty() {
@@ -202,27 +237,47 @@ impl Cleaner {
                 if i > 0 {
                     sink.push("\n");
                 }
-                sink.push_cow(self.fix_line(line, o, &punct, &spacer));
+                sink.push_cow(self.fix_line(line, o, &punct, &spacer, script));
             }
         }
         sink.finish()
     }
 
+    /// Punctuation, spacing and variants on one paragraph or line.
     fn fix_line<'b>(
         &self,
         line: &'b str,
         o: &Options,
         punct: &punct::PunctOptions,
         spacer: &spacing::Spacer,
+        script: Script,
     ) -> Cow<'b, str> {
-        let p = if o.punctuation { punct::normalize(line, punct) } else { Cow::Borrowed(line) };
-        if !o.spacing {
-            return p;
+        let mut text = Cow::Borrowed(line);
+        if o.punctuation {
+            text = then(text, |t| punct::normalize(t, punct));
         }
-        match p {
-            Cow::Borrowed(b) => spacer.fix(b),
-            Cow::Owned(s) => Cow::Owned(spacer.fix(&s).into_owned()),
+        if o.spacing {
+            text = then(text, |t| spacer.fix(t));
         }
+        if o.variants_stage {
+            text = then(text, |t| match o.convert {
+                Some(config) => self.converter.convert(config, t),
+                None => variants::apply(o.variants, script, self.converter.as_ref(), t),
+            });
+        }
+        text
+    }
+}
+
+/// Applies a stage to text that may already be owned, keeping it borrowed
+/// when both are.
+fn then<'b>(text: Cow<'b, str>, stage: impl for<'c> Fn(&'c str) -> Cow<'c, str>) -> Cow<'b, str> {
+    match text {
+        Cow::Borrowed(b) => stage(b),
+        Cow::Owned(s) => match stage(&s) {
+            Cow::Borrowed(_) => Cow::Owned(s),
+            Cow::Owned(t) => Cow::Owned(t),
+        },
     }
 }
 

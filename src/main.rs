@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use zh_clean::{CjkLatinSpace, Cleaner, Options, Profile, QuoteStyle, Stage};
+use zh_clean::opencc::Config;
+use zh_clean::{Backend, CjkLatinSpace, Cleaner, Options, Profile, QuoteStyle, Stage, Variants};
 
 const STAGES_HELP: &str = "\
 Stages, in pipeline order (names for --only and --skip):
@@ -24,6 +25,11 @@ Stages, in pipeline order (names for --only and --skip):
                between CJK and Latin text by --cjk-latin-space; tokenizer artifacts
                repaired (49 % -> 49%, 4 . 0 -> 4.0, U . S . News -> U.S. News);
                real spaces between Latin words kept.
+  variants     Traditional/Simplified and regional forms by --variants: auto converts
+               only Simplified-only spans (头发 -> 頭髮) and leaves Traditional text
+               alone; hk/tw/twp/cn standardise fully (OpenCC s2hk/t2hk, s2tw/t2tw,
+               s2twp, t2s). --convert runs one OpenCC configuration instead;
+               `--only variants --convert s2hk` runs that conversion alone.
 
 Exit status: 0 on success, 2 on bad usage or input that could not be read or decoded.";
 
@@ -59,6 +65,21 @@ struct Args {
     #[arg(long, value_enum)]
     quotes: Option<QuotesArg>,
 
+    /// Character variants: auto (Simplified-only spans to Traditional), hk,
+    /// tw, twp (Taiwan with phrases), cn (Simplified) or none.
+    #[arg(long, value_enum, default_value_t = VariantsArg::Auto)]
+    variants: VariantsArg,
+
+    /// Run one OpenCC conversion instead of --variants: s2t, t2s, s2tw,
+    /// tw2s, s2hk, hk2s, s2twp, tw2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t.
+    #[arg(long, value_name = "CONFIG", value_parser = parse_config)]
+    convert: Option<Config>,
+
+    /// Converter for the variants stage: builtin (pure Rust) or opencc-sys
+    /// (the C++ OpenCC library; needs the `opencc-sys` feature).
+    #[arg(long, value_enum, default_value_t = BackendArg::Builtin)]
+    backend: BackendArg,
+
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     lossy: bool,
@@ -77,6 +98,26 @@ enum SpaceArg {
     Remove,
     Keep,
     Pangu,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum VariantsArg {
+    Auto,
+    Hk,
+    Tw,
+    Twp,
+    Cn,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BackendArg {
+    Builtin,
+    OpenccSys,
+}
+
+fn parse_config(s: &str) -> Result<Config, String> {
+    s.parse()
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -109,6 +150,21 @@ fn options(args: &Args) -> Result<Options, String> {
             QuotesArg::Keep => QuoteStyle::Keep,
         });
     }
+    o = o.variants(match args.variants {
+        VariantsArg::Auto => Variants::Auto,
+        VariantsArg::Hk => Variants::Hk,
+        VariantsArg::Tw => Variants::Tw,
+        VariantsArg::Twp => Variants::Twp,
+        VariantsArg::Cn => Variants::Cn,
+        VariantsArg::None => Variants::None,
+    });
+    if let Some(config) = args.convert {
+        o = o.convert(config);
+    }
+    o = o.backend(match args.backend {
+        BackendArg::Builtin => Backend::Builtin,
+        BackendArg::OpenccSys => Backend::OpenccSys,
+    });
     if let Some(only) = &args.only {
         o = o.only(&parse_stages(only)?);
     }
@@ -140,7 +196,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let cleaner = Cleaner::new(options);
+    let cleaner = match Cleaner::try_new(options) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("zh-clean: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let inputs: Vec<Option<&PathBuf>> =
         if args.files.is_empty() { vec![None] } else { args.files.iter().map(Some).collect() };
     let stdout = io::stdout();

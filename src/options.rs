@@ -1,7 +1,9 @@
 //! Options: profiles, stage switches and per-rule overrides.
 
+use crate::opencc::Config;
 use crate::punct::{PunctOptions, QuoteStyle};
 use crate::spacing::CjkLatinSpace;
+use crate::variants::Variants;
 
 /// A regional standard: it sets the defaults of every other option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -42,11 +44,14 @@ pub enum Stage {
     Spacing,
     /// ASCII/fullwidth punctuation, quotes, dots, ellipses.
     Punctuation,
+    /// Traditional/Simplified and regional character variants.
+    Variants,
 }
 
 impl Stage {
     /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 4] = [Stage::Hygiene, Stage::Structure, Stage::Spacing, Stage::Punctuation];
+    pub const ALL: [Stage; 5] =
+        [Stage::Hygiene, Stage::Structure, Stage::Spacing, Stage::Punctuation, Stage::Variants];
 
     /// The stage's name as the CLI spells it.
     pub fn name(self) -> &'static str {
@@ -55,6 +60,7 @@ impl Stage {
             Stage::Structure => "structure",
             Stage::Spacing => "spacing",
             Stage::Punctuation => "punctuation",
+            Stage::Variants => "variants",
         }
     }
 }
@@ -66,7 +72,9 @@ impl std::str::FromStr for Stage {
             .into_iter()
             .find(|st| st.name() == s.to_ascii_lowercase() || (s == "punct" && *st == Stage::Punctuation))
             .ok_or_else(|| {
-                format!("unknown stage {s:?} (expected one of hygiene, structure, spacing, punctuation)")
+                format!(
+                    "unknown stage {s:?} (expected one of hygiene, structure, spacing, punctuation, variants)"
+                )
             })
     }
 }
@@ -97,12 +105,32 @@ pub struct Options {
     pub spacing: bool,
     /// Run the punctuation stage.
     pub punctuation: bool,
+    /// Run the variants stage.
+    pub variants_stage: bool,
     /// Spaces between ideographs and Latin letters or digits.
     pub cjk_latin_space: CjkLatinSpace,
     /// Quotation marks for CJK text.
     pub quotes: QuoteStyle,
     /// The middle dot every variant is unified to.
     pub middle_dot: char,
+    /// The variants mode (see [`crate::variants`]).
+    pub variants: Variants,
+    /// An OpenCC conversion to run instead of the variants mode.
+    pub convert: Option<Config>,
+    /// Which converter runs OpenCC conversions.
+    pub backend: Backend,
+}
+
+/// The converter behind the variants stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Backend {
+    /// The pure-Rust converter ([`crate::variants::Builtin`]).
+    #[default]
+    Builtin,
+    /// The C++ OpenCC library, with the `opencc-sys` feature.
+    OpenccSys,
 }
 
 impl Default for Options {
@@ -131,9 +159,13 @@ impl Options {
             structure: true,
             spacing: true,
             punctuation: true,
+            variants_stage: true,
             cjk_latin_space: CjkLatinSpace::Auto,
             quotes,
             middle_dot,
+            variants: Variants::Auto,
+            convert: None,
+            backend: Backend::Builtin,
         }
     }
 
@@ -170,6 +202,7 @@ impl Options {
             Stage::Structure => self.structure,
             Stage::Spacing => self.spacing,
             Stage::Punctuation => self.punctuation,
+            Stage::Variants => self.variants_stage,
         }
     }
 
@@ -179,6 +212,7 @@ impl Options {
             Stage::Structure => &mut self.structure,
             Stage::Spacing => &mut self.spacing,
             Stage::Punctuation => &mut self.punctuation,
+            Stage::Variants => &mut self.variants_stage,
         }
     }
 
@@ -218,6 +252,36 @@ impl Options {
         self
     }
 
+    /// Sets the variants mode.
+    ///
+    /// ```
+    /// use zh_clean::{Cleaner, Options, Variants};
+    /// let c = Cleaner::new(Options::default().variants(Variants::Tw));
+    /// assert_eq!(c.clean("衞生署裏面"), "衛生署裡面");
+    /// ```
+    pub fn variants(mut self, mode: Variants) -> Options {
+        self.variants = mode;
+        self
+    }
+
+    /// Runs one OpenCC conversion instead of the variants mode.
+    ///
+    /// ```
+    /// use zh_clean::{Cleaner, Options, opencc::Config};
+    /// let c = Cleaner::new(Options::default().convert(Config::T2s));
+    /// assert_eq!(c.clean("頭髮"), "头发");
+    /// ```
+    pub fn convert(mut self, config: Config) -> Options {
+        self.convert = Some(config);
+        self
+    }
+
+    /// Chooses the converter behind the variants stage.
+    pub fn backend(mut self, backend: Backend) -> Options {
+        self.backend = backend;
+        self
+    }
+
     pub(crate) fn punct(&self) -> PunctOptions {
         PunctOptions { quotes: self.quotes, middle_dot: self.middle_dot }
     }
@@ -242,7 +306,8 @@ mod tests {
         assert!(o.runs(Stage::Spacing) && o.runs(Stage::Hygiene));
         assert!(!o.runs(Stage::Structure) && !o.runs(Stage::Punctuation));
         assert_eq!("punct".parse::<Stage>(), Ok(Stage::Punctuation));
-        assert!("variants".parse::<Stage>().is_err());
+        assert_eq!("variants".parse::<Stage>(), Ok(Stage::Variants));
+        assert!("segment".parse::<Stage>().is_err());
     }
 
     #[cfg(feature = "serde")]

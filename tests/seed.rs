@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use zh_clean::{Cleaner, Options, Profile};
+use zh_clean::{Cleaner, Options, Profile, Variants};
 
 const PAGE: &str = include_str!("../fixtures/hkpc-ai-press-release.txt");
 const GOLD: &str = include_str!("../fixtures/hkpc-ai-press-release.gold.txt");
@@ -69,5 +69,14 @@ fn every_han_character_and_digit_survives() {
     let keep = |s: &str| -> String {
         s.chars().filter(|c| zh_clean::chars::is_han(*c) || c.is_ascii_alphanumeric()).collect()
     };
-    assert_eq!(keep(&Cleaner::default().clean(PAGE)), keep(PAGE));
+    let c = Cleaner::new(Options::default().variants(Variants::None));
+    assert_eq!(keep(&c.clean(PAGE)), keep(PAGE));
+}
+
+#[test]
+fn the_simplified_language_link_becomes_traditional() {
+    let out = Cleaner::default().clean(PAGE);
+    assert!(out.lines().any(|l| l == "□ 簡體"), "{out}");
+    let kept = Cleaner::new(Options::default().variants(Variants::None)).clean(PAGE);
+    assert!(kept.lines().any(|l| l == "□ 简体"));
 }

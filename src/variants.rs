@@ -1,0 +1,396 @@
+//! Stage 5: character variants — Traditional, Simplified and regional
+//! standards.
+//!
+//! Scraped Traditional Chinese mixes scripts and standards: Simplified
+//! characters inside Traditional pages (a `简体` link, a pasted paragraph),
+//! Taiwan and Hong Kong forms (`裡`/`裏`, `衛`/`衞`, `着`/`著`). This stage
+//! makes the text consistent, in one of these [`Variants`] modes:
+//!
+//! * `auto` (every profile's default): make the text consistently
+//!   Traditional *without touching its regional forms*. Only spans that
+//!   contain a Simplified-only character convert, with phrase context
+//!   (`复合` → `複合`, `头发` → `頭髮`); Traditional text is left byte for
+//!   byte alone, and is recognised by one quick scan.
+//! * `hk`, `tw`, `twp`: full standardisation to Hong Kong or Taiwan forms
+//!   (OpenCC `s2hk`/`t2hk`, `s2tw`/`t2tw`, `s2twp`), chosen by the script
+//!   [`detect_script`] finds: Simplified text converts with `s2…`; other
+//!   text first gets the `auto` treatment, then the other region's forms go
+//!   back to OpenCC's standard (`tw2t` or `hk2t`), then `t2…`.
+//! * `cn`: Simplified (OpenCC `t2s`).
+//! * `none`: off.
+//!
+//! Any OpenCC configuration can also be asked for directly
+//! ([`Options::convert`](crate::Options::convert)).
+//!
+//! The conversions themselves come from a [`Converter`]: [`Builtin`], the
+//! pure-Rust engine of [`crate::opencc`], or — with the `opencc-sys` feature
+//! — the C++ OpenCC library.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::edit::Edit;
+use crate::opencc::{Config, Dict, Matcher};
+
+/// What the variants stage does; see the [module documentation](self).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Variants {
+    /// Convert Simplified-only spans to Traditional, leave the rest alone.
+    #[default]
+    Auto,
+    /// Hong Kong standard (OpenCC `s2hk` or `t2hk`).
+    Hk,
+    /// Taiwan standard (OpenCC `s2tw` or `t2tw`).
+    Tw,
+    /// Taiwan standard with Taiwanese phrases (OpenCC `s2twp`).
+    Twp,
+    /// Simplified (OpenCC `t2s`).
+    Cn,
+    /// Leave characters as they are.
+    None,
+}
+
+impl std::str::FromStr for Variants {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" => Ok(Variants::Auto),
+            "hk" => Ok(Variants::Hk),
+            "tw" => Ok(Variants::Tw),
+            "twp" => Ok(Variants::Twp),
+            "cn" => Ok(Variants::Cn),
+            "none" => Ok(Variants::None),
+            _ => Err(format!("unknown variants mode {s:?} (expected auto, hk, tw, twp, cn or none)")),
+        }
+    }
+}
+
+/// Something that runs OpenCC configurations.
+pub trait Converter: Send + Sync + std::fmt::Debug {
+    /// Converts `text` with `config`, borrowing it when nothing changes.
+    fn convert<'a>(&self, config: Config, text: &'a str) -> Cow<'a, str>;
+}
+
+/// The pure-Rust converter of [`crate::opencc`]: no system library needed.
+///
+/// ```
+/// use zh_clean::opencc::Config;
+/// use zh_clean::variants::{Builtin, Converter};
+/// assert_eq!(Builtin.convert(Config::S2hk, "头发"), "頭髮");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Builtin;
+
+impl Converter for Builtin {
+    fn convert<'a>(&self, config: Config, text: &'a str) -> Cow<'a, str> {
+        crate::opencc::convert(config, text)
+    }
+}
+
+/// Which script a text is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Script {
+    /// Traditional characters, or only characters both scripts share.
+    Traditional,
+    /// Simplified characters.
+    Simplified,
+    /// A real mix: at least a tenth of the distinctive characters of each.
+    Mixed,
+    /// No ideographs at all.
+    NonChinese,
+}
+
+/// What [`detect_script`] counted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScriptReport {
+    /// The verdict.
+    pub script: Script,
+    /// Ideographs in the text.
+    pub han: usize,
+    /// Characters used only in Simplified Chinese (`发`, `头`).
+    pub simplified_only: usize,
+    /// Characters used only in Traditional Chinese (`發`, `頭`).
+    pub traditional_only: usize,
+}
+
+impl ScriptReport {
+    /// The share of ideographs that are Simplified-only.
+    pub fn simplified_share(&self) -> f64 {
+        if self.han == 0 { 0.0 } else { self.simplified_only as f64 / self.han as f64 }
+    }
+
+    /// The share of ideographs that are Traditional-only.
+    pub fn traditional_share(&self) -> f64 {
+        if self.han == 0 { 0.0 } else { self.traditional_only as f64 / self.han as f64 }
+    }
+}
+
+/// Character sets derived from OpenCC's character tables and the legacy
+/// national character sets.
+///
+/// * *Simplified forms*: characters OpenCC's `STCharacters` converts to
+///   something else, except the forms a regional Traditional standard writes
+///   (`TWVariants`, `HKVariants`): `发`, `头`, `复`, `体`, `瓮`; not `群`,
+///   `床`, `秘` (Taiwan's forms of OpenCC's `羣`, `牀`, `祕`).
+/// * *Simplified-only*: Simplified forms that Big5, the Traditional character
+///   set, cannot encode: `发`, `头` — but not `复`, `体` or `瓮`, which
+///   Traditional text can contain. Only these mark text as Simplified.
+/// * *Traditional-only*: characters `TSCharacters` converts that GB 2312, the
+///   Simplified character set, lacks.
+struct Sets {
+    simplified_forms: CharSet,
+    simplified_only: CharSet,
+    traditional_only: CharSet,
+}
+
+fn in_big5(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let (_, _, unmappable) = encoding_rs::BIG5.encode(c.encode_utf8(&mut buf));
+    !unmappable
+}
+
+fn in_gb2312(c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+    // GB 2312's ideographs are GBK's rows 0xB0–0xF7, cells 0xA1–0xFE.
+    !unmappable && matches!(bytes.as_ref(), [0xB0..=0xF7, 0xA1..=0xFE])
+}
+
+/// A set of characters with a bitmap for the Basic Multilingual Plane.
+struct CharSet {
+    bmp: Vec<u64>,
+    other: HashSet<char>,
+}
+
+impl CharSet {
+    fn new(chars: impl Iterator<Item = char>) -> CharSet {
+        let mut s = CharSet { bmp: vec![0; 0x10000 / 64], other: HashSet::new() };
+        for c in chars {
+            let u = c as usize;
+            if u < 0x10000 {
+                s.bmp[u / 64] |= 1 << (u % 64);
+            } else {
+                s.other.insert(c);
+            }
+        }
+        s
+    }
+
+    #[inline]
+    fn contains(&self, c: char) -> bool {
+        let u = c as usize;
+        if u < 0x10000 { self.bmp[u / 64] & (1 << (u % 64)) != 0 } else { self.other.contains(&c) }
+    }
+}
+
+static SETS: LazyLock<Sets> = LazyLock::new(|| {
+    let single = |k: &str| {
+        let mut it = k.chars();
+        match (it.next(), it.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    };
+    let changed = |entries: &'static [(&'static str, Vec<&'static str>)]| {
+        entries.iter().filter(|(k, v)| !v.contains(k)).filter_map(|(k, _)| single(k)).collect::<Vec<char>>()
+    };
+    let regional: HashSet<&str> = [Dict::TWVariants, Dict::HKVariants]
+        .iter()
+        .flat_map(|d| d.entries().iter().flat_map(|(_, v)| v.iter().copied()))
+        .collect();
+    let forms: Vec<char> = changed(Dict::STCharacters.entries())
+        .into_iter()
+        .filter(|c| !regional.contains(c.to_string().as_str()))
+        .collect();
+    Sets {
+        simplified_only: CharSet::new(forms.iter().copied().filter(|&c| !in_big5(c))),
+        simplified_forms: CharSet::new(forms.into_iter()),
+        traditional_only: CharSet::new(
+            changed(Dict::TSCharacters.entries()).into_iter().filter(|&c| !in_gb2312(c)),
+        ),
+    }
+});
+
+/// Counts Simplified-only and Traditional-only characters and names the
+/// script.
+///
+/// ```
+/// use zh_clean::variants::{detect_script, Script};
+/// assert_eq!(detect_script("香港生產力促進局今天公布").script, Script::Traditional);
+/// assert_eq!(detect_script("香港生产力促进局今天公布").script, Script::Simplified);
+/// assert_eq!(detect_script("頭髮和头发、發展和发展").script, Script::Mixed);
+/// assert_eq!(detect_script("RWTH Aachen").script, Script::NonChinese);
+/// ```
+pub fn detect_script(text: &str) -> ScriptReport {
+    let sets = &*SETS;
+    let (mut han, mut simp, mut trad) = (0, 0, 0);
+    for c in text.chars().filter(|&c| c as u32 >= 0x2E80 && crate::chars::is_han(c)) {
+        han += 1;
+        simp += usize::from(sets.simplified_only.contains(c));
+        trad += usize::from(sets.traditional_only.contains(c));
+    }
+    let script = if han == 0 {
+        Script::NonChinese
+    } else if simp * 10 <= trad {
+        // Traditional or shared characters only, or a stray Simplified-only
+        // character in Traditional text.
+        Script::Traditional
+    } else if trad * 10 <= simp {
+        Script::Simplified
+    } else {
+        Script::Mixed
+    };
+    ScriptReport { script, han, simplified_only: simp, traditional_only: trad }
+}
+
+/// True when `text` has a Simplified-only character. A fast scan: ASCII
+/// bytes are skipped, other characters are looked up in a bitmap.
+pub fn has_simplified(text: &str) -> bool {
+    let sets = &*SETS;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0xE0 {
+            // ASCII, or a two-byte character (no ideographs there).
+            i += if b < 0x80 { 1 } else { 2 };
+            continue;
+        }
+        let len = crate::hygiene::utf8_len(b);
+        if let Some(c) = text.get(i..i + len).and_then(|s| s.chars().next())
+            && sets.simplified_only.contains(c)
+        {
+            return true;
+        }
+        i += len;
+    }
+    false
+}
+
+/// The `auto` mode, for one block of text (a paragraph): a block with a
+/// Simplified-only character has every span that contains a Simplified form
+/// converted, with phrase context (`复合材料与头发` → `複合材料與頭髮`); a
+/// block without one is Traditional and is borrowed untouched.
+///
+/// ```
+/// use zh_clean::variants::to_traditional_auto;
+/// assert_eq!(to_traditional_auto("复合材料与头发，裏面"), "複合材料與頭髮，裏面");
+/// assert!(matches!(to_traditional_auto("裏面著衞"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn to_traditional_auto(text: &str) -> Cow<'_, str> {
+    if !has_simplified(text) {
+        return Cow::Borrowed(text);
+    }
+    static ST: LazyLock<std::sync::Arc<Matcher>> =
+        LazyLock::new(|| Matcher::of(&[Dict::STPhrases, Dict::STCharacters]));
+    let sets = &*SETS;
+    let mut edit = Edit::new(text);
+    ST.for_each(text, |s, e, value, _| {
+        if text[s..e].chars().any(|c| sets.simplified_forms.contains(c)) {
+            edit.replace(s, e, value);
+        }
+    });
+    edit.finish()
+}
+
+/// Runs the variants stage on `text` with `mode`, using `converter` for the
+/// full conversions. `script` is the script of the whole document.
+pub fn apply<'a>(mode: Variants, script: Script, converter: &dyn Converter, text: &'a str) -> Cow<'a, str> {
+    let target = match mode {
+        Variants::None => return Cow::Borrowed(text),
+        Variants::Auto => return to_traditional_auto(text),
+        Variants::Cn => return converter.convert(Config::T2s, text),
+        Variants::Hk => (Config::S2hk, Config::T2hk),
+        Variants::Tw => (Config::S2tw, Config::T2tw),
+        // Taiwanese phrases apply to OpenCC-standard Traditional text; there
+        // is no t2twp, so Traditional input gets the Taiwan standard forms.
+        Variants::Twp => (Config::S2twp, Config::T2tw),
+    };
+    if script == Script::Simplified {
+        return converter.convert(target.0, text);
+    }
+    // Other text: Simplified spans to Traditional, the other region's forms
+    // back to OpenCC's standard, then to the target region's forms.
+    let from_other_region = if mode == Variants::Hk { Config::Tw2t } else { Config::Hk2t };
+    let mut out = to_traditional_auto(text);
+    for config in [from_other_region, target.1] {
+        out = match out {
+            Cow::Borrowed(b) => converter.convert(config, b),
+            Cow::Owned(s) => Cow::Owned(converter.convert(config, &s).into_owned()),
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_are_sensible() {
+        let sets = &*SETS;
+        for c in ['发', '头', '这', '们', '简'] {
+            assert!(sets.simplified_only.contains(c), "{c}");
+        }
+        for c in ['發', '頭', '這', '們', '裏', '着', '干', '里', '后', '中', 'A', '群', '峰', '秘', '床'] {
+            assert!(!sets.simplified_only.contains(c), "{c}");
+        }
+        for c in ['發', '頭', '這', '們', '簡'] {
+            assert!(sets.traditional_only.contains(c), "{c}");
+        }
+        for c in ['发', '中', '干'] {
+            assert!(!sets.traditional_only.contains(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn auto_converts_only_simplified_spans() {
+        assert_eq!(to_traditional_auto("□ 简体"), "□ 簡體");
+        assert_eq!(to_traditional_auto("复合材料的发展"), "複合材料的發展");
+        // Without a Simplified-only character, 复 and 瓮 may be Traditional.
+        assert_eq!(to_traditional_auto("复合瓮城"), "复合瓮城");
+        assert_eq!(to_traditional_auto("头发"), "頭髮");
+        // Regional forms and shared characters stay: 裏, 着, 衞, 干.
+        for s in ["裏面", "着數", "衞生", "干涉", "香港生產力促進局", ""] {
+            assert!(matches!(to_traditional_auto(s), Cow::Borrowed(_)), "{s}");
+        }
+        // In a mixed sentence the Traditional part is untouched.
+        assert_eq!(to_traditional_auto("衞生署发布"), "衞生署發佈");
+    }
+
+    #[test]
+    fn modes() {
+        let b = Builtin;
+        let trad = "香港的衛生裡面";
+        assert_eq!(apply(Variants::Hk, Script::Traditional, &b, trad), "香港的衞生裏面");
+        assert_eq!(apply(Variants::Tw, Script::Traditional, &b, "香港的衞生裏面"), "香港的衛生裡面");
+        assert_eq!(apply(Variants::Hk, Script::Simplified, &b, "头发里面"), "頭髮裏面");
+        assert_eq!(apply(Variants::Tw, Script::Simplified, &b, "头发里面"), "頭髮裡面");
+        assert_eq!(apply(Variants::Twp, Script::Simplified, &b, "鼠标和软件"), "滑鼠和軟體");
+        assert_eq!(apply(Variants::Cn, Script::Traditional, &b, "頭髮"), "头发");
+        assert_eq!(apply(Variants::None, Script::Simplified, &b, "头发"), "头发");
+        assert_eq!(apply(Variants::Auto, Script::Mixed, &b, "頭髮和头发"), "頭髮和頭髮");
+    }
+
+    #[test]
+    fn script_detection_counts() {
+        let r = detect_script("頭髮和头发");
+        assert_eq!((r.han, r.simplified_only, r.traditional_only), (5, 2, 2));
+        assert_eq!(r.script, Script::Mixed);
+        assert!((r.simplified_share() - 0.4).abs() < 1e-9);
+        assert_eq!(detect_script("中文").script, Script::Traditional);
+        assert_eq!(detect_script("").script, Script::NonChinese);
+    }
+
+    #[test]
+    fn has_simplified_scans_every_kind_of_character() {
+        assert!(has_simplified("abc é 头"));
+        assert!(has_simplified("头"));
+        assert!(!has_simplified("abc é 頭 😀 𠀀"));
+    }
+}
