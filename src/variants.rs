@@ -16,7 +16,8 @@
 //!   [`detect_script`] finds: Simplified text converts with `s2…`; other
 //!   text first gets the `auto` treatment, then the other region's forms go
 //!   back to OpenCC's standard (`tw2t` or `hk2t`), then `t2…`.
-//! * `cn`: Simplified (OpenCC `t2s`).
+//! * `cn`: Simplified (OpenCC `t2s`, after `hk2t` and `tw2t` have brought
+//!   regional forms back to OpenCC's standard).
 //! * `none`: off.
 //!
 //! Any OpenCC configuration can also be asked for directly
@@ -304,7 +305,8 @@ pub fn apply<'a>(mode: Variants, script: Script, converter: &dyn Converter, text
     let target = match mode {
         Variants::None => return Cow::Borrowed(text),
         Variants::Auto => return to_traditional_auto(text),
-        Variants::Cn => return converter.convert(Config::T2s, text),
+        // Regional forms back to OpenCC's standard first: t2s knows only it.
+        Variants::Cn => return chain(converter, text, &[Config::Hk2t, Config::Tw2t, Config::T2s]),
         Variants::Hk => (Config::S2hk, Config::T2hk),
         Variants::Tw => (Config::S2tw, Config::T2tw),
         // Taiwanese phrases apply to OpenCC-standard Traditional text; there
@@ -317,11 +319,22 @@ pub fn apply<'a>(mode: Variants, script: Script, converter: &dyn Converter, text
     // Other text: Simplified spans to Traditional, the other region's forms
     // back to OpenCC's standard, then to the target region's forms.
     let from_other_region = if mode == Variants::Hk { Config::Tw2t } else { Config::Hk2t };
-    let mut out = to_traditional_auto(text);
-    for config in [from_other_region, target.1] {
+    match to_traditional_auto(text) {
+        Cow::Borrowed(b) => chain(converter, b, &[from_other_region, target.1]),
+        Cow::Owned(s) => Cow::Owned(chain(converter, &s, &[from_other_region, target.1]).into_owned()),
+    }
+}
+
+/// Runs several conversions in turn, borrowing when none changes anything.
+fn chain<'a>(converter: &dyn Converter, text: &'a str, configs: &[Config]) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    for &config in configs {
         out = match out {
             Cow::Borrowed(b) => converter.convert(config, b),
-            Cow::Owned(s) => Cow::Owned(converter.convert(config, &s).into_owned()),
+            Cow::Owned(s) => match converter.convert(config, &s) {
+                Cow::Borrowed(_) => Cow::Owned(s),
+                Cow::Owned(t) => Cow::Owned(t),
+            },
         };
     }
     out

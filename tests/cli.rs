@@ -160,3 +160,34 @@ fn crlf_input() {
     let o = zh_clean(&[], "香港 生產\r\n\r\n九 龍\r\n".as_bytes());
     assert_eq!(stdout(&o), "香港生產\n\n九龍\n");
 }
+
+#[test]
+fn variants_modes() {
+    let simplified = "头发 和 复合 材料\n".as_bytes();
+    assert_eq!(stdout(&zh_clean(&[], simplified)), "頭髮和複合材料\n");
+    assert_eq!(stdout(&zh_clean(&["--variants", "none"], simplified)), "头发和复合材料\n");
+    let traditional = "衞生 署 裏面\n".as_bytes();
+    assert_eq!(stdout(&zh_clean(&[], traditional)), "衞生署裏面\n");
+    assert_eq!(stdout(&zh_clean(&["--variants", "tw"], traditional)), "衛生署裡面\n");
+    assert_eq!(stdout(&zh_clean(&["--variants", "cn"], traditional)), "卫生署里面\n");
+    assert_eq!(stdout(&zh_clean(&["--variants", "twp"], "鼠标 和 软件\n".as_bytes())), "滑鼠和軟體\n");
+}
+
+#[test]
+fn convert_alone_reproduces_opencc_test_cases() {
+    for config in ["s2t", "t2s", "s2hk", "hk2s", "s2tw", "tw2s", "s2twp", "tw2sp", "t2hk", "hk2t", "tw2t", "t2jp", "jp2t"]
+    {
+        let input = std::fs::read(format!("tests/opencc/{config}.in")).expect("input");
+        let answer = std::fs::read_to_string(format!("tests/opencc/{config}.ans")).expect("answer");
+        let o = zh_clean(&["--only", "variants", "--convert", config], &input);
+        assert!(o.status.success(), "{config}: {}", stderr(&o));
+        assert_eq!(stdout(&o).trim_end(), answer.trim_end(), "{config}");
+    }
+}
+
+#[test]
+fn unknown_conversion_is_a_usage_error() {
+    let o = zh_clean(&["--convert", "s2x"], b"x");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown conversion"), "{}", stderr(&o));
+}
