@@ -77,6 +77,8 @@ pub mod opencc;
 mod options;
 pub mod punct;
 mod radicals_table;
+#[cfg(feature = "segment")]
+pub mod segment;
 pub mod spacing;
 pub mod structure;
 pub mod variants;
@@ -150,6 +152,8 @@ pub mod decode {
 pub struct Cleaner {
     options: Options,
     converter: std::sync::Arc<dyn variants::Converter>,
+    #[cfg(feature = "segment")]
+    segmenter: std::sync::Arc<std::sync::OnceLock<segment::Segmenter>>,
 }
 
 impl Default for Cleaner {
@@ -178,10 +182,70 @@ impl Cleaner {
             Backend::OpenccSys => std::sync::Arc::new(variants::System::new()?),
             #[cfg(not(feature = "opencc-sys"))]
             Backend::OpenccSys => {
-                return Err("the opencc-sys backend needs zh-clean built with the `opencc-sys` feature".into());
+                return Err(
+                    "the opencc-sys backend needs zh-clean built with the `opencc-sys` feature".into()
+                );
             }
         };
-        Ok(Cleaner { options, converter })
+        Ok(Cleaner {
+            options,
+            converter,
+            #[cfg(feature = "segment")]
+            segmenter: Default::default(),
+        })
+    }
+
+    /// Uses `segmenter` (with its user dictionaries) for [`Cleaner::segment`]
+    /// instead of the default one, which is built on first use.
+    #[cfg(feature = "segment")]
+    pub fn with_segmenter(mut self, segmenter: segment::Segmenter) -> Cleaner {
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(segmenter);
+        self.segmenter = std::sync::Arc::new(cell);
+        self
+    }
+
+    #[cfg(feature = "segment")]
+    fn segmenter(&self) -> &segment::Segmenter {
+        self.segmenter.get_or_init(segment::Segmenter::new)
+    }
+
+    /// Cleans `text` and cuts the result into words.
+    ///
+    /// ```
+    /// use zh_clean::segment::TokenKind;
+    /// let s = zh_clean::Cleaner::default().segment("香港 生產 力促 進局 公布 研究 。");
+    /// assert_eq!(s.text, "香港生產力促進局公布研究。");
+    /// let words: Vec<&str> = s.tokens.iter().map(|t| t.text(&s.text)).collect();
+    /// assert_eq!(words, ["香港", "生產力", "促進", "局", "公布", "研究", "。"]);
+    /// assert_eq!(s.tokens[6].kind, TokenKind::Punct);
+    /// ```
+    #[cfg(feature = "segment")]
+    pub fn segment(&self, text: &str) -> Segmented {
+        let text = self.clean(text);
+        let tokens = self.segmenter().segment(&text);
+        Segmented { text, tokens }
+    }
+
+    /// Cleans `text` and writes each line's words separated by `delimiter`
+    /// (whitespace tokens dropped, blank lines kept): the `--segment` output.
+    ///
+    /// ```
+    /// let c = zh_clean::Cleaner::default();
+    /// assert_eq!(c.clean_segmented("香港 生產 力促 進局 。\n\nRWTH Aachen\n", "/"), "香港/生產力/促進/局/。\n\nRWTH/Aachen\n");
+    /// ```
+    #[cfg(feature = "segment")]
+    pub fn clean_segmented(&self, text: &str, delimiter: &str) -> String {
+        let clean = self.clean_cow(text);
+        let seg = self.segmenter();
+        let mut out = String::with_capacity(clean.len() + clean.len() / 4);
+        for (i, line) in clean.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&seg.join(line, delimiter));
+        }
+        out
     }
 
     /// The options this cleaner was built with.
@@ -267,6 +331,16 @@ impl Cleaner {
         }
         text
     }
+}
+
+/// Cleaned text cut into tokens; see [`Cleaner::segment`].
+#[cfg(feature = "segment")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segmented {
+    /// The cleaned text.
+    pub text: String,
+    /// Tokens covering `text`, with byte ranges into it.
+    pub tokens: Vec<segment::Token>,
 }
 
 /// Applies a stage to text that may already be owned, keeping it borrowed

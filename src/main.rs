@@ -80,6 +80,20 @@ struct Args {
     #[arg(long, value_enum, default_value_t = BackendArg::Builtin)]
     backend: BackendArg,
 
+    /// Write the cleaned text cut into words (jieba on a Simplified shadow
+    /// of the text), separated by --delimiter.
+    #[arg(long)]
+    segment: bool,
+
+    /// Separator between words with --segment.
+    #[arg(long, default_value = " ", requires = "segment")]
+    delimiter: String,
+
+    /// A jieba user dictionary (`word [freq] [tag]` per line, Traditional or
+    /// Simplified) for --segment; may be given several times.
+    #[arg(long, value_name = "FILE", requires = "segment")]
+    user_dict: Vec<PathBuf>,
+
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     lossy: bool,
@@ -196,13 +210,25 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let cleaner = match Cleaner::try_new(options) {
+    let mut cleaner = match Cleaner::try_new(options) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("zh-clean: {e}");
             return ExitCode::from(2);
         }
     };
+    if args.segment && !args.user_dict.is_empty() {
+        let mut segmenter = zh_clean::segment::Segmenter::new();
+        for path in &args.user_dict {
+            let loaded =
+                std::fs::File::open(path).and_then(|f| segmenter.load_user_dict(io::BufReader::new(f)));
+            if let Err(e) = loaded {
+                eprintln!("zh-clean: user dictionary {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        cleaner = cleaner.with_segmenter(segmenter);
+    }
     let inputs: Vec<Option<&PathBuf>> =
         if args.files.is_empty() { vec![None] } else { args.files.iter().map(Some).collect() };
     let stdout = io::stdout();
@@ -226,7 +252,11 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let cleaned = cleaner.clean_cow(&text);
+        let cleaned = if args.segment {
+            std::borrow::Cow::Owned(cleaner.clean_segmented(&text, &args.delimiter))
+        } else {
+            cleaner.clean_cow(&text)
+        };
         if let Err(e) = out.write_all(cleaned.as_bytes()) {
             return write_error(&e);
         }

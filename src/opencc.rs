@@ -307,7 +307,10 @@ impl Matcher {
                 // A key of a later dictionary that extends or repeats a key of
                 // an earlier one can never win (see the module docs).
                 let shadowed = d > 0
-                    && key.char_indices().map(|(i, c)| i + c.len_utf8()).any(|end| earlier.contains(&key[..end]));
+                    && key
+                        .char_indices()
+                        .map(|(i, c)| i + c.len_utf8())
+                        .any(|end| earlier.contains(&key[..end]));
                 if shadowed || !this.insert(key) {
                     continue;
                 }

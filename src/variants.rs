@@ -350,7 +350,8 @@ mod tests {
         for c in ['发', '头', '这', '们', '简'] {
             assert!(sets.simplified_only.contains(c), "{c}");
         }
-        for c in ['發', '頭', '這', '們', '裏', '着', '干', '里', '后', '中', 'A', '群', '峰', '秘', '床'] {
+        for c in ['發', '頭', '這', '們', '裏', '着', '干', '里', '后', '中', 'A', '群', '峰', '秘', '床']
+        {
             assert!(!sets.simplified_only.contains(c), "{c}");
         }
         for c in ['發', '頭', '這', '們', '簡'] {

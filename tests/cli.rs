@@ -175,8 +175,10 @@ fn variants_modes() {
 
 #[test]
 fn convert_alone_reproduces_opencc_test_cases() {
-    for config in ["s2t", "t2s", "s2hk", "hk2s", "s2tw", "tw2s", "s2twp", "tw2sp", "t2hk", "hk2t", "tw2t", "t2jp", "jp2t"]
-    {
+    for config in [
+        "s2t", "t2s", "s2hk", "hk2s", "s2tw", "tw2s", "s2twp", "tw2sp", "t2hk", "hk2t", "tw2t", "t2jp",
+        "jp2t",
+    ] {
         let input = std::fs::read(format!("tests/opencc/{config}.in")).expect("input");
         let answer = std::fs::read_to_string(format!("tests/opencc/{config}.ans")).expect("answer");
         let o = zh_clean(&["--only", "variants", "--convert", config], &input);
@@ -190,4 +192,35 @@ fn unknown_conversion_is_a_usage_error() {
     let o = zh_clean(&["--convert", "s2x"], b"x");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown conversion"), "{}", stderr(&o));
+}
+
+#[test]
+fn segment_output() {
+    let input = "香港 生產 力促 進局 今天 公布 。\n\nRWTH Aachen Campus\n".as_bytes();
+    assert_eq!(
+        stdout(&zh_clean(&["--segment"], input)),
+        "香港 生產力 促進 局 今天 公布 。\n\nRWTH Aachen Campus\n"
+    );
+    assert_eq!(
+        stdout(&zh_clean(&["--segment", "--delimiter", "/"], input)),
+        "香港/生產力/促進/局/今天/公布/。\n\nRWTH/Aachen/Campus\n"
+    );
+}
+
+#[test]
+fn segment_with_a_user_dictionary() {
+    let dir = std::env::temp_dir().join(format!("zh-clean-dict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let dict = dir.join("user.txt");
+    std::fs::write(&dict, "生產力促進局 100000\n").expect("write");
+    let o = zh_clean(
+        &["--segment", "--user-dict", dict.to_str().unwrap_or_default()],
+        "香港 生產 力促 進局\n".as_bytes(),
+    );
+    assert_eq!(stdout(&o), "香港 生產力促進局\n");
+    std::fs::write(&dict, "詞 many\n").expect("write");
+    let o = zh_clean(&["--segment", "--user-dict", dict.to_str().unwrap_or_default()], b"x");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
 }

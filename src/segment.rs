@@ -1,0 +1,328 @@
+//! Stage 6 (on request): re-segmentation into words, with jieba.
+//!
+//! Search indexing, keyword extraction and most NLP want words. jieba, the
+//! standard Chinese segmenter, ships a dictionary of *Simplified* words, so
+//! on Traditional text it does badly — it is what produced the seed page's
+//! `香港 生產 力促 進局`.
+//!
+//! This stage segments a **shadow** of the text instead: every Traditional
+//! character replaced by its Simplified counterpart, one for one (the first
+//! candidate of OpenCC's `TSCharacters`; characters without one stay). The
+//! shadow has exactly as many characters as the text, so the word boundaries
+//! jieba finds in it project back onto the original characters unchanged.
+//! The tokens are byte ranges into the original text; nothing is converted
+//! in the output.
+//!
+//! User dictionaries (jieba's format: `word [frequency] [tag]` per line)
+//! may be written in Traditional or Simplified: their words go through the
+//! same shadow mapping before jieba sees them.
+//!
+//! `cargo run --release --example seg_eval -- ../shared/corpora/ud_zh_gsd/test`
+//! measures word precision, recall and F1 against a gold segmentation, for
+//! jieba on the Traditional text directly and for the shadow.
+
+use std::borrow::Cow;
+use std::io::BufRead;
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+
+use crate::chars::{Class, class};
+use crate::opencc::Dict;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum TokenKind {
+    /// A word (ideographs, letters, digits, symbols).
+    Word,
+    /// Punctuation only.
+    Punct,
+    /// Whitespace only.
+    Space,
+}
+
+/// A token: a byte range of the segmented text and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Token {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset after the last byte.
+    pub end: usize,
+    /// Word, punctuation or whitespace.
+    pub kind: TokenKind,
+}
+
+impl Token {
+    /// The token's text in `text`, the string it was cut from.
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+}
+
+/// The shadow mapping: Traditional character → Simplified character, from
+/// the first single-character candidate of `TSCharacters`.
+static SHADOW: LazyLock<ShadowTable> = LazyLock::new(|| {
+    let mut t = ShadowTable { bmp: vec![0; 0x10000], other: std::collections::HashMap::new() };
+    for (key, values) in Dict::TSCharacters.entries() {
+        let mut k = key.chars();
+        let (Some(from), None) = (k.next(), k.next()) else { continue };
+        let Some(to) = values.iter().find_map(|v| {
+            let mut it = v.chars();
+            match (it.next(), it.next()) {
+                (Some(c), None) => Some(c),
+                _ => None,
+            }
+        }) else {
+            continue;
+        };
+        if (from as u32) < 0x10000 {
+            t.bmp[from as usize] = to as u32;
+        } else {
+            t.other.insert(from, to);
+        }
+    }
+    t
+});
+
+struct ShadowTable {
+    /// `bmp[c]`: the replacement of `c`, or 0.
+    bmp: Vec<u32>,
+    other: std::collections::HashMap<char, char>,
+}
+
+impl ShadowTable {
+    #[inline]
+    fn get(&self, c: char) -> Option<char> {
+        let u = c as u32;
+        if u < 0x80 {
+            None
+        } else if u < 0x10000 {
+            match self.bmp[u as usize] {
+                0 => None,
+                v => char::from_u32(v),
+            }
+        } else {
+            self.other.get(&c).copied()
+        }
+    }
+}
+
+/// The shadow of `text`: each Traditional character replaced by its
+/// Simplified counterpart, one character for one.
+///
+/// ```
+/// assert_eq!(zh_clean::segment::shadow("香港生產力促進局"), "香港生产力促进局");
+/// assert_eq!(zh_clean::segment::shadow("AI 產業").chars().count(), "AI 產業".chars().count());
+/// ```
+pub fn shadow(text: &str) -> Cow<'_, str> {
+    let table = &*SHADOW;
+    let Some(first) = text.char_indices().find(|&(_, c)| table.get(c).is_some()).map(|(i, _)| i) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first]);
+    out.extend(text[first..].chars().map(|c| table.get(c).unwrap_or(c)));
+    Cow::Owned(out)
+}
+
+/// A word segmenter for Traditional (and Simplified) Chinese.
+pub struct Segmenter {
+    jieba: Jieba,
+    shadow: bool,
+    hmm: bool,
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segmenter").field("shadow", &self.shadow).field("hmm", &self.hmm).finish()
+    }
+}
+
+impl Default for Segmenter {
+    fn default() -> Self {
+        Segmenter::new()
+    }
+}
+
+impl Segmenter {
+    /// A segmenter with jieba's dictionary that segments the shadow of the
+    /// text (see the [module documentation](self)).
+    pub fn new() -> Segmenter {
+        Segmenter { jieba: Jieba::new(), shadow: true, hmm: true }
+    }
+
+    /// jieba on the text as it is, without the shadow: the baseline the
+    /// evaluation compares against.
+    pub fn direct() -> Segmenter {
+        Segmenter { jieba: Jieba::new(), shadow: false, hmm: true }
+    }
+
+    /// Turns jieba's HMM for unknown words on or off (on by default).
+    pub fn hmm(mut self, on: bool) -> Segmenter {
+        self.hmm = on;
+        self
+    }
+
+    /// Adds one word, in Traditional or Simplified form.
+    ///
+    /// ```
+    /// let mut s = zh_clean::segment::Segmenter::new();
+    /// s.add_word("生產力局", Some(100_000), None);
+    /// assert_eq!(s.words("香港生產力局今天公布"), ["香港", "生產力局", "今天", "公布"]);
+    /// ```
+    pub fn add_word(&mut self, word: &str, freq: Option<usize>, tag: Option<&str>) {
+        let w = if self.shadow { shadow(word) } else { Cow::Borrowed(word) };
+        self.jieba.add_word(&w, freq, tag);
+    }
+
+    /// Loads a user dictionary in jieba's format (`word [freq] [tag]` per
+    /// line; blank lines and lines starting with `#` are skipped). Returns
+    /// the number of words added.
+    pub fn load_user_dict<R: BufRead>(&mut self, reader: R) -> std::io::Result<usize> {
+        let mut n = 0;
+        for (i, line) in reader.lines().enumerate() {
+            let line = line?;
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut parts = line.split_whitespace();
+            let word = parts.next().unwrap_or_default();
+            let freq = match parts.next() {
+                None => None,
+                Some(f) => Some(f.parse::<usize>().map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("line {}: frequency {f:?} is not a number", i + 1),
+                    )
+                })?),
+            };
+            self.add_word(word, freq, parts.next());
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Cuts `text` into tokens covering it completely, in order.
+    ///
+    /// ```
+    /// use zh_clean::segment::{Segmenter, TokenKind};
+    /// let text = "香港生產力促進局公布研究，RWTH Aachen";
+    /// let s = Segmenter::new();
+    /// let tokens = s.segment(text);
+    /// let words: Vec<&str> =
+    ///     tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.text(text)).collect();
+    /// assert_eq!(words, ["香港", "生產力", "促進", "局", "公布", "研究", "RWTH", "Aachen"]);
+    /// ```
+    pub fn segment(&self, text: &str) -> Vec<Token> {
+        let shadowed = if self.shadow { shadow(text) } else { Cow::Borrowed(text) };
+        let cut = self.jieba.cut(&shadowed, self.hmm);
+        // Character index → byte offset in the original text.
+        let same_bytes = shadowed.len() == text.len();
+        let offsets: Vec<usize> = if same_bytes {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect()
+        };
+        cut.iter()
+            .map(|t| {
+                let (start, end) =
+                    if same_bytes { (t.byte_start, t.byte_end) } else { (offsets[t.start], offsets[t.end]) };
+                Token { start, end, kind: kind_of(&text[start..end]) }
+            })
+            .collect()
+    }
+
+    /// The words and punctuation of `text`, without whitespace tokens.
+    pub fn words<'a>(&self, text: &'a str) -> Vec<&'a str> {
+        self.segment(text).into_iter().filter(|t| t.kind != TokenKind::Space).map(|t| t.text(text)).collect()
+    }
+
+    /// `text` with its words and punctuation separated by `delimiter`;
+    /// whitespace tokens are dropped.
+    ///
+    /// ```
+    /// let s = zh_clean::segment::Segmenter::new();
+    /// assert_eq!(s.join("香港生產力促進局公布研究。", " "), "香港 生產力 促進 局 公布 研究 。");
+    /// ```
+    pub fn join(&self, text: &str, delimiter: &str) -> String {
+        self.words(text).join(delimiter)
+    }
+}
+
+fn kind_of(token: &str) -> TokenKind {
+    if token.chars().all(char::is_whitespace) {
+        TokenKind::Space
+    } else if token
+        .chars()
+        .all(|c| matches!(class(c), Class::CjkPunct | Class::AsciiPunct | Class::AmbiguousPunct))
+    {
+        TokenKind::Punct
+    } else {
+        TokenKind::Word
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shadow_keeps_the_character_count() {
+        for s in ["香港生產力促進局", "頭髮與發展", "AI 產業 2023", "𠀀𡈽", ""] {
+            assert_eq!(shadow(s).chars().count(), s.chars().count(), "{s}");
+        }
+        assert!(matches!(shadow("ASCII only"), Cow::Borrowed(_)));
+        assert!(matches!(shadow("香港"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn tokens_cover_the_text() {
+        let s = Segmenter::new();
+        for text in ["香港生產力促進局（生產力局）今天公布", "RWTH Aachen Campus 與 U.S. News", ""]
+        {
+            let tokens = s.segment(text);
+            let joined: String = tokens.iter().map(|t| t.text(text)).collect();
+            assert_eq!(joined, text);
+            assert!(tokens.windows(2).all(|w| w[0].end == w[1].start));
+        }
+    }
+
+    #[test]
+    fn shadow_segments_traditional_text_better_than_direct() {
+        let text = "香港生產力促進局今天公布研究";
+        assert_eq!(Segmenter::new().words(text), ["香港", "生產力", "促進", "局", "今天", "公布", "研究"]);
+        assert_ne!(Segmenter::direct().words(text), Segmenter::new().words(text));
+    }
+
+    #[test]
+    fn kinds() {
+        let text = "研究，AI 2023。";
+        let kinds: Vec<(&str, TokenKind)> =
+            Segmenter::new().segment(text).iter().map(|t| (t.text(text), t.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("研究", TokenKind::Word),
+                ("，", TokenKind::Punct),
+                ("AI", TokenKind::Word),
+                (" ", TokenKind::Space),
+                ("2023", TokenKind::Word),
+                ("。", TokenKind::Punct)
+            ]
+        );
+    }
+
+    #[test]
+    fn user_dictionary_in_either_script() {
+        let text = "新型工業化人才培訓";
+        let mut s = Segmenter::new();
+        let n = s.load_user_dict("# comment\n\n新型工業化 100000 n\n人才培训 100000\n".as_bytes()).unwrap();
+        assert_eq!(n, 2);
+        assert_eq!(s.words(text), ["新型工業化", "人才培訓"]);
+        assert!(s.load_user_dict("詞 x\n".as_bytes()).is_err());
+    }
+}

@@ -1,0 +1,54 @@
+//! Re-segmentation: Traditional and Simplified parity, user dictionaries.
+#![cfg(feature = "segment")]
+
+use zh_clean::opencc::{Config, convert};
+use zh_clean::segment::{Segmenter, TokenKind};
+
+const SEED_GOLD: &str = include_str!("../fixtures/hkpc-ai-press-release.gold.txt");
+
+/// Word boundaries as character offsets.
+fn boundaries(s: &Segmenter, text: &str) -> Vec<usize> {
+    let mut chars = 0;
+    s.segment(text)
+        .iter()
+        .map(|t| {
+            chars += t.text(text).chars().count();
+            chars
+        })
+        .collect()
+}
+
+#[test]
+fn traditional_and_simplified_segment_alike() {
+    let s = Segmenter::new();
+    let mut compared = 0;
+    for para in SEED_GOLD.lines().filter(|l| !l.is_empty()) {
+        let simplified = convert(Config::T2s, para);
+        if simplified.chars().count() != para.chars().count() {
+            continue; // a phrase conversion changed the length
+        }
+        assert_eq!(boundaries(&s, para), boundaries(&s, &simplified), "{para}");
+        compared += 1;
+    }
+    assert!(compared >= 40, "{compared}");
+}
+
+#[test]
+fn user_dictionary_words_are_kept_whole() {
+    let text = "生產力局首席數碼總監黎少斌先生表示";
+    let mut s = Segmenter::new();
+    assert!(!s.words(text).contains(&"首席數碼總監"));
+    s.load_user_dict("黎少斌 1000 nr\n首席數碼總監 1000\n".as_bytes()).unwrap();
+    let words = s.words(text);
+    assert!(words.contains(&"黎少斌") && words.contains(&"首席數碼總監"), "{words:?}");
+}
+
+#[test]
+fn every_token_kind_appears_and_tokens_tile_the_text() {
+    let text = "香港AI產業（2023年）發展 RWTH Aachen。";
+    let tokens = Segmenter::new().segment(text);
+    assert_eq!(tokens.iter().map(|t| t.text(text)).collect::<String>(), text);
+    for kind in [TokenKind::Word, TokenKind::Punct, TokenKind::Space] {
+        assert!(tokens.iter().any(|t| t.kind == kind), "{kind:?}");
+    }
+}
