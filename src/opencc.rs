@@ -273,7 +273,7 @@ impl Dict {
             Dict::JPVariantsRev => reverse(Dict::JPVariants.entries()),
         };
         let leaked: &'static [Entry] = Box::leak(entries.into_boxed_slice());
-        *CACHE.lock().unwrap_or_else(|e| e.into_inner()).entry(self).or_insert(leaked)
+        CACHE.lock().unwrap_or_else(|e| e.into_inner()).entry(self).or_insert(leaked)
     }
 }
 
@@ -330,10 +330,8 @@ impl Matcher {
 
     /// The shared matcher of a group, built on first use.
     pub(crate) fn of(group: &'static [Dict]) -> Arc<Matcher> {
-        static CACHE: LazyLock<Mutex<HashMap<&'static [Dict], Arc<OnceLock<Arc<Matcher>>>>>> =
-            LazyLock::new(|| Mutex::new(HashMap::new()));
-        let cell = CACHE.lock().unwrap_or_else(|e| e.into_inner()).entry(group).or_default().clone();
-        cell.get_or_init(|| Arc::new(Matcher::build(group))).clone()
+        static CACHE: Cache<&'static [Dict], Matcher> = LazyLock::new(Default::default);
+        cached(&CACHE, group, || Matcher::build(group))
     }
 
     /// Runs forward maximum matching over `text`, calling `on_match(start,
@@ -457,10 +455,17 @@ pub fn convert(config: Config, text: &str) -> Cow<'_, str> {
 }
 
 fn chain(config: Config) -> Arc<Chain> {
-    static CACHE: LazyLock<Mutex<HashMap<Config, Arc<OnceLock<Arc<Chain>>>>>> =
-        LazyLock::new(|| Mutex::new(HashMap::new()));
-    let cell = CACHE.lock().unwrap_or_else(|e| e.into_inner()).entry(config).or_default().clone();
-    cell.get_or_init(|| Arc::new(Chain::new(config))).clone()
+    static CACHE: Cache<Config, Chain> = LazyLock::new(Default::default);
+    cached(&CACHE, config, || Chain::new(config))
+}
+
+/// Values built once per key on first use, shared by every thread; a key
+/// being built does not block the others.
+type Cache<K, V> = LazyLock<Mutex<HashMap<K, Arc<OnceLock<Arc<V>>>>>>;
+
+fn cached<K: std::hash::Hash + Eq, V>(cache: &Cache<K, V>, key: K, build: impl FnOnce() -> V) -> Arc<V> {
+    let cell = cache.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone();
+    cell.get_or_init(|| Arc::new(build())).clone()
 }
 
 /// Builds the automata of `config` now rather than on first use.

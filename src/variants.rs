@@ -91,6 +91,56 @@ impl Converter for Builtin {
     }
 }
 
+/// The C++ OpenCC library (through `opencc-rust`), with the system's
+/// dictionaries: the reference the [`Builtin`] converter is tested against.
+/// Needs the `opencc-sys` feature and `libopencc-dev` (OpenCC 1.1.x).
+#[cfg(feature = "opencc-sys")]
+#[derive(Default)]
+pub struct System {
+    open: std::sync::Mutex<std::collections::HashMap<Config, std::sync::Arc<opencc_rust::OpenCC>>>,
+}
+
+#[cfg(feature = "opencc-sys")]
+impl std::fmt::Debug for System {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("System")
+    }
+}
+
+#[cfg(feature = "opencc-sys")]
+impl System {
+    /// Checks that the library can open a configuration.
+    pub fn new() -> Result<System, String> {
+        let system = System::default();
+        system.open(Config::S2t)?;
+        Ok(system)
+    }
+
+    fn open(&self, config: Config) -> Result<std::sync::Arc<opencc_rust::OpenCC>, String> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(o) = open.get(&config) {
+            return Ok(o.clone());
+        }
+        let file = format!("{}.json", config.name());
+        let o = opencc_rust::OpenCC::new(&file)
+            .or_else(|_| opencc_rust::OpenCC::new(format!("/usr/share/opencc/{file}")))
+            .map_err(|e| format!("OpenCC cannot open {file}: {e}"))?;
+        let o = std::sync::Arc::new(o);
+        open.insert(config, o.clone());
+        Ok(o)
+    }
+}
+
+#[cfg(feature = "opencc-sys")]
+impl Converter for System {
+    fn convert<'a>(&self, config: Config, text: &'a str) -> Cow<'a, str> {
+        // `new` opened a configuration, so the library and its data exist.
+        let Ok(o) = self.open(config) else { return Cow::Borrowed(text) };
+        let out = o.convert(text);
+        if out == text { Cow::Borrowed(text) } else { Cow::Owned(out) }
+    }
+}
+
 /// Which script a text is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -49,3 +49,45 @@ fn whole_files_convert_like_lines() {
         assert_eq!(convert(config, &input.join("\n")), answer.join("\n"), "{config}");
     }
 }
+
+#[cfg(feature = "opencc-sys")]
+mod system {
+    use super::*;
+    use zh_clean::variants::{Builtin, Converter, System};
+
+    #[test]
+    fn system_passes_every_official_case() {
+        let system = System::new().expect("libopencc and its data");
+        for config in Config::ALL {
+            for (input, answer) in cases(config) {
+                assert_eq!(system.convert(config, &input), answer, "{config}: {input}");
+            }
+        }
+    }
+
+    #[test]
+    fn backends_agree_on_the_fixtures() {
+        let system = System::new().expect("libopencc and its data");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut texts: Vec<String> = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("fixtures").flatten() {
+            if let Ok(t) = std::fs::read_to_string(entry.path()) {
+                texts.push(t.clone());
+                // And the same text in Simplified, for the s2… configurations.
+                texts.push(Builtin.convert(Config::T2s, &t).into_owned());
+            }
+        }
+        assert!(texts.len() >= 4);
+        for config in Config::ALL {
+            for t in &texts {
+                for (i, line) in t.lines().enumerate() {
+                    assert_eq!(
+                        Builtin.convert(config, line),
+                        system.convert(config, line),
+                        "{config} line {i}"
+                    );
+                }
+            }
+        }
+    }
+}
