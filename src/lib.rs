@@ -326,7 +326,7 @@ impl Cleaner {
         if o.variants_stage {
             text = then(text, |t| match o.convert {
                 Some(config) => self.converter.convert(config, t),
-                None => variants::apply(o.variants, script, self.converter.as_ref(), t),
+                None => variants::apply(o.variants, o.profile, script, self.converter.as_ref(), t),
             });
         }
         text

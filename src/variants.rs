@@ -7,10 +7,11 @@
 //! makes the text consistent, in one of these [`Variants`] modes:
 //!
 //! * `auto` (every profile's default): make the text consistently
-//!   Traditional *without touching its regional forms*. Only spans that
-//!   contain a Simplified-only character convert, with phrase context
-//!   (`复合` → `複合`, `头发` → `頭髮`); Traditional text is left byte for
-//!   byte alone, and is recognised by one quick scan.
+//!   Traditional *without touching its regional forms*. Only sentences that
+//!   contain a Simplified-only character convert (to the profile's forms:
+//!   `s2hk`, `s2tw`, or `s2t` for `cn`), with phrase context (`复合` → `複合`,
+//!   `头发` → `頭髮`); Traditional text is left byte for byte alone, and is
+//!   recognised by one quick scan.
 //! * `hk`, `tw`, `twp`: full standardisation to Hong Kong or Taiwan forms
 //!   (OpenCC `s2hk`/`t2hk`, `s2tw`/`t2tw`, `s2twp`), chosen by the script
 //!   [`detect_script`] finds: Simplified text converts with `s2…`; other
@@ -31,8 +32,9 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use crate::Profile;
 use crate::edit::Edit;
-use crate::opencc::{Config, Dict, Matcher};
+use crate::opencc::{Config, Dict};
 
 /// What the variants stage does; see the [module documentation](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -184,17 +186,15 @@ impl ScriptReport {
 /// Character sets derived from OpenCC's character tables and the legacy
 /// national character sets.
 ///
-/// * *Simplified forms*: characters OpenCC's `STCharacters` converts to
-///   something else, except the forms a regional Traditional standard writes
-///   (`TWVariants`, `HKVariants`): `发`, `头`, `复`, `体`, `瓮`; not `群`,
-///   `床`, `秘` (Taiwan's forms of OpenCC's `羣`, `牀`, `祕`).
-/// * *Simplified-only*: Simplified forms that Big5, the Traditional character
+/// * *Simplified-only*: characters OpenCC's `STCharacters` converts to
+///   something else, that are not the forms a regional Traditional standard
+///   writes (`TWVariants`, `HKVariants`: `群`, `床`, `秘` are Taiwan's forms
+///   of OpenCC's `羣`, `牀`, `祕`), and that Big5, the Traditional character
 ///   set, cannot encode: `发`, `头` — but not `复`, `体` or `瓮`, which
-///   Traditional text can contain. Only these mark text as Simplified.
+///   Traditional text can contain.
 /// * *Traditional-only*: characters `TSCharacters` converts that GB 2312, the
 ///   Simplified character set, lacks.
 struct Sets {
-    simplified_forms: CharSet,
     simplified_only: CharSet,
     traditional_only: CharSet,
 }
@@ -259,8 +259,7 @@ static SETS: LazyLock<Sets> = LazyLock::new(|| {
         .filter(|c| !regional.contains(c.to_string().as_str()))
         .collect();
     Sets {
-        simplified_only: CharSet::new(forms.iter().copied().filter(|&c| !in_big5(c))),
-        simplified_forms: CharSet::new(forms.into_iter()),
+        simplified_only: CharSet::new(forms.into_iter().filter(|&c| !in_big5(c))),
         traditional_only: CharSet::new(
             changed(Dict::TSCharacters.entries()).into_iter().filter(|&c| !in_gb2312(c)),
         ),
@@ -323,38 +322,60 @@ pub fn has_simplified(text: &str) -> bool {
     false
 }
 
-/// The `auto` mode, for one block of text (a paragraph): a block with a
-/// Simplified-only character has every span that contains a Simplified form
-/// converted, with phrase context (`复合材料与头发` → `複合材料與頭髮`); a
-/// block without one is Traditional and is borrowed untouched.
+/// The `auto` mode: each sentence with a Simplified-only character is
+/// converted whole with `target` (`s2t`, `s2hk` or `s2tw`), so that its
+/// phrases and its ambiguous characters convert in context (`复合材料与头发`
+/// → `複合材料與頭髮`); sentences without one are Traditional, or shared
+/// by both scripts, and are left alone; text without one is borrowed.
 ///
 /// ```
-/// use zh_clean::variants::to_traditional_auto;
-/// assert_eq!(to_traditional_auto("复合材料与头发，裏面"), "複合材料與頭髮，裏面");
-/// assert!(matches!(to_traditional_auto("裏面著衞"), std::borrow::Cow::Borrowed(_)));
+/// use zh_clean::opencc::Config;
+/// use zh_clean::variants::{auto, Builtin};
+/// assert_eq!(auto("复合材料与头发。裏面着數。", Config::S2hk, &Builtin), "複合材料與頭髮。裏面着數。");
+/// assert_eq!(auto("新加坡于2019年推出国家战略", Config::S2hk, &Builtin), "新加坡於2019年推出國家戰略");
+/// assert!(matches!(auto("裏面著衞", Config::S2hk, &Builtin), std::borrow::Cow::Borrowed(_)));
 /// ```
-pub fn to_traditional_auto(text: &str) -> Cow<'_, str> {
+pub fn auto<'a>(text: &'a str, target: Config, converter: &dyn Converter) -> Cow<'a, str> {
     if !has_simplified(text) {
         return Cow::Borrowed(text);
     }
-    static ST: LazyLock<std::sync::Arc<Matcher>> =
-        LazyLock::new(|| Matcher::of(&[Dict::STPhrases, Dict::STCharacters]));
-    let sets = &*SETS;
     let mut edit = Edit::new(text);
-    ST.for_each(text, |s, e, value, _| {
-        if text[s..e].chars().any(|c| sets.simplified_forms.contains(c)) {
-            edit.replace(s, e, value);
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n') || end == text.len() {
+            let sentence = &text[start..end];
+            if has_simplified(sentence) {
+                edit.replace(start, end, &converter.convert(target, sentence));
+            }
+            start = end;
         }
-    });
+    }
     edit.finish()
 }
 
+/// The Traditional configuration the `auto` mode uses for a profile.
+fn auto_target(profile: Profile) -> Config {
+    match profile {
+        Profile::Hk => Config::S2hk,
+        Profile::Tw => Config::S2tw,
+        Profile::Cn => Config::S2t,
+    }
+}
+
 /// Runs the variants stage on `text` with `mode`, using `converter` for the
-/// full conversions. `script` is the script of the whole document.
-pub fn apply<'a>(mode: Variants, script: Script, converter: &dyn Converter, text: &'a str) -> Cow<'a, str> {
+/// conversions. `script` is the script of the whole document; `profile`
+/// picks the regional forms of the `auto` mode.
+pub fn apply<'a>(
+    mode: Variants,
+    profile: Profile,
+    script: Script,
+    converter: &dyn Converter,
+    text: &'a str,
+) -> Cow<'a, str> {
     let target = match mode {
         Variants::None => return Cow::Borrowed(text),
-        Variants::Auto => return to_traditional_auto(text),
+        Variants::Auto => return auto(text, auto_target(profile), converter),
         // Regional forms back to OpenCC's standard first: t2s knows only it.
         Variants::Cn => return chain(converter, text, &[Config::Hk2t, Config::Tw2t, Config::T2s]),
         Variants::Hk => (Config::S2hk, Config::T2hk),
@@ -366,10 +387,10 @@ pub fn apply<'a>(mode: Variants, script: Script, converter: &dyn Converter, text
     if script == Script::Simplified {
         return converter.convert(target.0, text);
     }
-    // Other text: Simplified spans to Traditional, the other region's forms
-    // back to OpenCC's standard, then to the target region's forms.
+    // Other text: Simplified sentences to Traditional, the other region's
+    // forms back to OpenCC's standard, then to the target region's forms.
     let from_other_region = if mode == Variants::Hk { Config::Tw2t } else { Config::Hk2t };
-    match to_traditional_auto(text) {
+    match auto(text, Config::S2t, converter) {
         Cow::Borrowed(b) => chain(converter, b, &[from_other_region, target.1]),
         Cow::Owned(s) => Cow::Owned(chain(converter, &s, &[from_other_region, target.1]).into_owned()),
     }
@@ -413,32 +434,35 @@ mod tests {
     }
 
     #[test]
-    fn auto_converts_only_simplified_spans() {
-        assert_eq!(to_traditional_auto("□ 简体"), "□ 簡體");
-        assert_eq!(to_traditional_auto("复合材料的发展"), "複合材料的發展");
+    fn auto_converts_only_simplified_sentences() {
+        let hk = |t: &str| auto(t, Config::S2hk, &Builtin).into_owned();
+        assert_eq!(hk("□ 简体"), "□ 簡體");
+        assert_eq!(hk("复合材料的发展"), "複合材料的發展");
         // Without a Simplified-only character, 复 and 瓮 may be Traditional.
-        assert_eq!(to_traditional_auto("复合瓮城"), "复合瓮城");
-        assert_eq!(to_traditional_auto("头发"), "頭髮");
+        assert_eq!(hk("复合瓮城"), "复合瓮城");
+        assert_eq!(hk("头发"), "頭髮");
         // Regional forms and shared characters stay: 裏, 着, 衞, 干.
         for s in ["裏面", "着數", "衞生", "干涉", "香港生產力促進局", ""] {
-            assert!(matches!(to_traditional_auto(s), Cow::Borrowed(_)), "{s}");
+            assert!(matches!(auto(s, Config::S2hk, &Builtin), Cow::Borrowed(_)), "{s}");
         }
-        // In a mixed sentence the Traditional part is untouched.
-        assert_eq!(to_traditional_auto("衞生署发布"), "衞生署發佈");
+        // Only the Simplified sentence converts, to the profile's forms.
+        assert_eq!(hk("衞生署干涉。为了发展。"), "衞生署干涉。為了發展。");
+        assert_eq!(auto("为了发展", Config::S2tw, &Builtin), "為了發展");
+        assert_eq!(auto("为了发展", Config::S2t, &Builtin), "爲了發展");
     }
 
     #[test]
     fn modes() {
-        let b = Builtin;
+        let m = |mode, script, text: &str| apply(mode, Profile::Hk, script, &Builtin, text).into_owned();
         let trad = "香港的衛生裡面";
-        assert_eq!(apply(Variants::Hk, Script::Traditional, &b, trad), "香港的衞生裏面");
-        assert_eq!(apply(Variants::Tw, Script::Traditional, &b, "香港的衞生裏面"), "香港的衛生裡面");
-        assert_eq!(apply(Variants::Hk, Script::Simplified, &b, "头发里面"), "頭髮裏面");
-        assert_eq!(apply(Variants::Tw, Script::Simplified, &b, "头发里面"), "頭髮裡面");
-        assert_eq!(apply(Variants::Twp, Script::Simplified, &b, "鼠标和软件"), "滑鼠和軟體");
-        assert_eq!(apply(Variants::Cn, Script::Traditional, &b, "頭髮"), "头发");
-        assert_eq!(apply(Variants::None, Script::Simplified, &b, "头发"), "头发");
-        assert_eq!(apply(Variants::Auto, Script::Mixed, &b, "頭髮和头发"), "頭髮和頭髮");
+        assert_eq!(m(Variants::Hk, Script::Traditional, trad), "香港的衞生裏面");
+        assert_eq!(m(Variants::Tw, Script::Traditional, "香港的衞生裏面"), "香港的衛生裡面");
+        assert_eq!(m(Variants::Hk, Script::Simplified, "头发里面"), "頭髮裏面");
+        assert_eq!(m(Variants::Tw, Script::Simplified, "头发里面"), "頭髮裡面");
+        assert_eq!(m(Variants::Twp, Script::Simplified, "鼠标和软件"), "滑鼠和軟體");
+        assert_eq!(m(Variants::Cn, Script::Traditional, "頭髮"), "头发");
+        assert_eq!(m(Variants::None, Script::Simplified, "头发"), "头发");
+        assert_eq!(m(Variants::Auto, Script::Mixed, "頭髮和头发"), "頭髮和頭髮");
     }
 
     #[test]
