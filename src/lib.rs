@@ -71,6 +71,7 @@
 use std::borrow::Cow;
 
 pub mod chars;
+pub mod content;
 mod edit;
 pub mod hygiene;
 pub mod opencc;

@@ -1,0 +1,1 @@
+//! Main-content extraction (work in progress).
