@@ -193,7 +193,53 @@ pub fn width(c: char) -> usize {
 
 /// Display width of a string; see [`width`].
 pub fn str_width(s: &str) -> usize {
-    s.chars().map(width).sum()
+    let bytes = s.as_bytes();
+    let mut w = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            w += usize::from(b >= b' ' && b != 0x7F);
+            i += 1;
+        } else if (0xE5..=0xE9).contains(&b) {
+            // U+5000–U+9FFF: ideographs, all wide.
+            w += 2;
+            i += 3;
+        } else {
+            let (c, len) = decode_at(s, i);
+            w += width(c);
+            i += len;
+        }
+    }
+    w
+}
+
+/// The character starting at byte `i` of `s` (a character boundary) and its
+/// length in bytes.
+#[inline]
+pub(crate) fn decode_at(s: &str, i: usize) -> (char, usize) {
+    let len = match s.as_bytes()[i] {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    (s.get(i..i + len).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}'), len)
+}
+
+/// The class of the character starting at byte `i` of `s`, and its length:
+/// [`class`] with fast paths for ASCII and the main ideograph block.
+#[inline]
+pub(crate) fn class_at(s: &str, i: usize) -> (Class, usize) {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        return (class(b as char), 1);
+    }
+    if (0xE5..=0xE9).contains(&b) {
+        return (Class::Han, 3);
+    }
+    let (c, len) = decode_at(s, i);
+    (class(c), len)
 }
 
 #[cfg(test)]

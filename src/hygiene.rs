@@ -32,6 +32,7 @@ use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::edit::Edit;
 use crate::radicals_table::RADICAL_TO_UNIFIED;
 
 /// What the hygiene stage does with one character outside a grapheme
@@ -93,30 +94,108 @@ pub fn radical_to_unified(c: char) -> Option<char> {
 /// assert!(matches!(clean("已經乾淨的文字。\n"), std::borrow::Cow::Borrowed(_)));
 /// ```
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if is_clean(text) {
-        return Cow::Borrowed(text);
+    if text.contains(['\u{200C}', '\u{200D}']) {
+        return clean_with_joiners(text);
     }
-    let mut out = String::with_capacity(text.len());
-    let has_joiners = text.contains(['\u{200C}', '\u{200D}']);
-    let mut pending_cr = false;
-    if has_joiners {
-        for g in text.graphemes(true) {
-            for (i, c) in g.char_indices() {
-                let a = match action(c) {
-                    // A joiner survives only when it joins something: another
-                    // character follows it in its cluster.
-                    Action::Joiner if g[i + c.len_utf8()..].chars().any(|n| action(n) != Action::Joiner) => {
-                        Action::Keep
-                    }
-                    a => a,
-                };
-                apply(a, c, &mut out, &mut pending_cr);
+    // One scan: characters that need an action are replaced in place (the
+    // unchanged runs between them are copied in bulk, or not at all when
+    // nothing changes); the main ideograph block is skipped three bytes at a
+    // time. NFC is checked only if a character that could be affected by it
+    // was seen.
+    let bytes = text.as_bytes();
+    let mut edit = Edit::new(text);
+    let mut maybe_not_nfc = false;
+    // Where the current line's content starts (after dropped indents).
+    let mut line_start = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match b {
+                b'\n' => line_start = i + 1,
+                b'\r' => {
+                    let lf = bytes.get(i + 1) == Some(&b'\n');
+                    edit.replace(i, i + 1, if lf { "" } else { "\n" });
+                    line_start = i + 1 + usize::from(lf);
+                }
+                b'\t' => {}
+                0..=0x1F | 0x7F => edit.replace(i, i + 1, ""),
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if (0xE5..=0xE9).contains(&b) {
+            i += 3; // U+5000–U+9FFF: ideographs, kept, NFC-stable.
+            continue;
+        }
+        let (c, len) = crate::chars::decode_at(text, i);
+        match action(c) {
+            Action::Keep => maybe_not_nfc |= !nfc_stable(c),
+            Action::Drop | Action::Joiner => edit.replace(i, i + len, ""),
+            Action::Space => edit.replace(i, i + len, " "),
+            Action::IdeographicSpace if i == line_start => {
+                edit.replace(i, i + len, "");
+                line_start = i + len;
+            }
+            Action::IdeographicSpace => edit.replace(i, i + len, " "),
+            Action::Newline => {
+                edit.replace(i, i + len, "\n");
+                line_start = i + len;
+            }
+            Action::CarriageReturn => {}
+            Action::Replace(u) => {
+                let mut buf = [0u8; 4];
+                edit.replace(i, i + len, u.encode_utf8(&mut buf));
             }
         }
-    } else {
-        for c in text.chars() {
-            apply(action(c), c, &mut out, &mut pending_cr);
+        i += len;
+    }
+    let out = edit.finish();
+    if maybe_not_nfc && is_nfc_quick(out.chars()) != IsNormalized::Yes && !out.nfc().eq(out.chars()) {
+        return Cow::Owned(out.nfc().collect());
+    }
+    out
+}
+
+/// Characters NFC leaves alone whatever surrounds them: no decomposition, no
+/// combining class, never composed with what precedes them.
+#[inline]
+fn nfc_stable(c: char) -> bool {
+    matches!(c as u32,
+        0..=0x2FF                 // Latin: only a following combining mark composes
+        | 0x2010..=0x206F         // dashes, quotes, dots (U+2000/U+2001 decompose)
+        | 0x2400..=0x2ADB         // box drawing, shapes, symbols, dingbats
+        | 0x2ADD..=0x2BFF
+        | 0x3000..=0x3098         // CJK punctuation, hiragana (not the voicing marks)
+        | 0x309D..=0x33FF         // katakana, bopomofo, CJK symbols
+        | 0x3400..=0x4DBF         // extension A
+        | 0x4E00..=0x9FFF         // unified ideographs
+        | 0xFE10..=0xFE6F         // vertical and small forms
+        | 0xFF00..=0xFFEF         // halfwidth and fullwidth forms
+        | 0x1F000..=0x1FAFF)      // emoji
+}
+
+/// The slow path for text with ZWJ/ZWNJ: characters are handled per
+/// grapheme cluster so that a joiner inside an emoji sequence survives.
+fn clean_with_joiners(text: &str) -> Cow<'_, str> {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_cr = false;
+    for g in text.graphemes(true) {
+        for (i, c) in g.char_indices() {
+            let a = match action(c) {
+                // A joiner survives only when it joins something: another
+                // character follows it in its cluster.
+                Action::Joiner if g[i + c.len_utf8()..].chars().any(|n| action(n) != Action::Joiner) => {
+                    Action::Keep
+                }
+                a => a,
+            };
+            apply(a, c, &mut out, &mut pending_cr);
         }
+    }
+    if out == text {
+        return Cow::Borrowed(text);
     }
     match is_nfc_quick(out.chars()) {
         IsNormalized::Yes => Cow::Owned(out),
@@ -156,28 +235,7 @@ fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
 
 /// True when [`clean`] would return its input unchanged.
 pub fn is_clean(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut ascii = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F {
-                return false;
-            }
-            i += 1;
-            continue;
-        }
-        ascii = false;
-        // Decode the character starting at `i` (the input is valid UTF-8).
-        let len = utf8_len(b);
-        let c = text[i..i + len].chars().next().unwrap_or('\u{FFFD}');
-        if action(c) != Action::Keep {
-            return false;
-        }
-        i += len;
-    }
-    ascii || is_nfc_quick(text.chars()) == IsNormalized::Yes || text.nfc().eq(text.chars())
+    matches!(clean(text), Cow::Borrowed(_))
 }
 
 #[inline]

@@ -73,13 +73,16 @@ const PAIR_WINDOW: usize = 512;
 /// assert_eq!(normalize("ＡＩ２０２３ (St. Rastislav)", &o), "AI2023 (St. Rastislav)");
 /// ```
 pub fn normalize<'a>(line: &'a str, o: &PunctOptions) -> Cow<'a, str> {
-    if !needs_work(line) {
-        return Cow::Borrowed(line);
-    }
     // Pairs and context-free marks first, then the marks whose fate depends
     // on their neighbours, so that they see the final form of a quote or a
-    // bracket next to them (idempotence).
-    match pass(line, o, Phase::Pairs) {
+    // bracket next to them (idempotence). A quick scan tells which passes
+    // can change anything.
+    let (pairs, context) = work(line, o);
+    let first = if pairs { pass(line, o, Phase::Pairs) } else { Cow::Borrowed(line) };
+    if !context {
+        return first;
+    }
+    match first {
         Cow::Borrowed(b) => pass(b, o, Phase::Context),
         Cow::Owned(s) => Cow::Owned(pass(&s, o, Phase::Context).into_owned()),
     }
@@ -244,15 +247,43 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     edit.finish()
 }
 
-/// A quick scan: does `line` contain anything this stage could change?
-fn needs_work(line: &str) -> bool {
-    line.bytes().any(|b| matches!(b, b',' | b':' | b';' | b'!' | b'?' | b'.' | b'(' | b'"'))
-        || (!line.is_ascii()
-            && line.chars().any(|c| {
-                matches!(c,
-                    '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
-                    | '。' | '…' | '“' | '‘' | '「' | '『' | '·' | '‧' | '･' | '・' | '•' | '―' | '─')
-            }))
+/// A quick scan: could the pairs pass, and the context pass, change
+/// anything in `line`? Ideographs are skipped three bytes at a time.
+fn work(line: &str, o: &PunctOptions) -> (bool, bool) {
+    let bytes = line.as_bytes();
+    let (mut pairs, mut context) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match b {
+                b',' | b':' | b';' | b'!' | b'?' | b'.' => context = true,
+                b'(' | b'"' => pairs = true,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if (0xE5..=0xE9).contains(&b) {
+            i += 3;
+            continue;
+        }
+        let (c, len) = crate::chars::decode_at(line, i);
+        match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => pairs = true,
+            '“' | '‘' | '・' | '•' | '―' | '─' => pairs = true,
+            '「' | '『' => pairs |= o.quotes == QuoteStyle::Curly,
+            '·' | '‧' | '･' => pairs |= c != o.middle_dot,
+            '。' => context |= line[i + len..].starts_with('。'),
+            '…' => context = true,
+            _ => {}
+        }
+        if pairs && context {
+            break;
+        }
+        i += len;
+    }
+    (pairs, context)
 }
 
 /// Ideographs, without kana and bopomofo.

@@ -54,7 +54,7 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{Class, class, is_alnum, is_cjk, is_currency, is_han};
+use crate::chars::{Class, class, class_at, is_currency};
 use crate::edit::Edit;
 
 /// What to do with a space between an ideograph and a Latin letter or digit.
@@ -102,24 +102,29 @@ impl DocStats {
     /// ```
     pub fn measure(text: &str) -> DocStats {
         let mut s = DocStats::default();
-        let mut prev: Option<char> = None;
+        // The class of the last non-space character of the line, if any.
+        let mut prev: Option<Class> = None;
         let mut gap = 0usize;
-        for c in text.chars() {
-            match c {
-                ' ' | '\t' => gap += 1,
-                '\n' => {
+        let mut i = 0;
+        while i < text.len() {
+            let (cls, len) = class_at(text, i);
+            i += len;
+            match cls {
+                Class::Space => gap += 1,
+                Class::Other if len == 1 && text.as_bytes()[i - 1] == b'\n' => {
                     prev = None;
                     gap = 0;
                 }
                 _ => {
                     if let Some(p) = prev {
-                        if is_cjk(p) && is_cjk(c) {
+                        let cjk = |c: Class| matches!(c, Class::Han | Class::CjkPunct);
+                        if cjk(p) && cjk(cls) {
                             if gap == 0 {
                                 s.tight_cjk_pairs += 1;
                             } else {
                                 s.spaced_cjk_pairs += 1;
                             }
-                        } else if (is_han(p) && is_alnum(c)) || (is_alnum(p) && is_han(c)) {
+                        } else if (p == Class::Han && cls == Class::Alnum) || (p == Class::Alnum && cls == Class::Han) {
                             if gap == 0 {
                                 s.tight_cjk_latin += 1;
                             } else {
@@ -132,7 +137,7 @@ impl DocStats {
                             _ => s.wide_gaps += 1,
                         }
                     }
-                    prev = Some(c);
+                    prev = Some(cls);
                     gap = 0;
                 }
             }

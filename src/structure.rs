@@ -226,8 +226,17 @@ fn ends_sentence(line: &str) -> bool {
 /// assert_eq!(layout.width, 42);
 /// ```
 pub fn analyze(text: &str) -> Layout {
-    let lines: Vec<&str> = text.split('\n').map(trim).collect();
-    let mut widths: Vec<usize> = lines.iter().filter(|l| !l.is_empty()).map(|l| str_width(l)).collect();
+    let lines: Vec<(&str, usize)> = measured_lines(text);
+    analyze_lines(&lines)
+}
+
+/// The trimmed lines of `text` with their display widths.
+fn measured_lines(text: &str) -> Vec<(&str, usize)> {
+    text.split('\n').map(trim).map(|l| (l, str_width(l))).collect()
+}
+
+fn analyze_lines(measured: &[(&str, usize)]) -> Layout {
+    let mut widths: Vec<usize> = measured.iter().filter(|(l, _)| !l.is_empty()).map(|&(_, w)| w).collect();
     widths.sort_unstable_by(|a, b| b.cmp(a));
     let width = match widths.as_slice() {
         [] => 0,
@@ -248,13 +257,12 @@ pub fn analyze(text: &str) -> Layout {
     let mut short_sentence_ends = 0usize;
     let mut sentence_ends = 0usize;
     let mut punct_ends = 0usize;
-    for pair in lines.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
+    for pair in measured.windows(2) {
+        let ((a, w), (b, _)) = (pair[0], pair[1]);
         if a.is_empty() || b.is_empty() || marker(b).is_some() {
             continue;
         }
         candidates += 1;
-        let w = str_width(a);
         if is_long(w, width) {
             long += 1;
             let full = w + 2 >= width;
@@ -265,8 +273,8 @@ pub fn analyze(text: &str) -> Layout {
         }
     }
     // Paragraphs separated by blank lines that still span several lines.
-    let groups = lines.windows(2).filter(|p| p[0].is_empty() && !p[1].is_empty()).count()
-        + usize::from(lines.first().is_some_and(|l| !l.is_empty()));
+    let groups = measured.windows(2).filter(|p| p[0].0.is_empty() && !p[1].0.is_empty()).count()
+        + usize::from(measured.first().is_some_and(|l| !l.0.is_empty()));
     let wrapped = width >= 16
         && long > 0
         && 2 * long >= candidates
@@ -361,14 +369,14 @@ fn is_long(line_width: usize, wrap_width: usize) -> bool {
 /// assert_eq!(groups[1][1].body, "第二項");
 /// ```
 pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>> {
+    let measured = measured_lines(text);
     let layout =
-        if unwrap { analyze(text) } else { Layout { width: 0, wrapped: false, breaks_words: false } };
+        if unwrap { analyze_lines(&measured) } else { Layout { width: 0, wrapped: false, breaks_words: false } };
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut group: Group<'_> = Vec::new();
     // The display width of the previous line of the current group.
     let mut prev: Option<usize> = None;
-    for raw in text.split('\n') {
-        let line = trim(raw);
+    for (line, w) in measured {
         if line.is_empty() {
             if !group.is_empty() {
                 groups.push(std::mem::take(&mut group));
@@ -376,7 +384,6 @@ pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>
             prev = None;
             continue;
         }
-        let w = str_width(line);
         let m = marker(line);
         let continues = match prev {
             // A wrapper never writes a line wider than its width.
