@@ -173,7 +173,7 @@ fn nfc_stable(c: char) -> bool {
         | 0x4E00..=0x9FFF         // unified ideographs
         | 0xFE10..=0xFE6F         // vertical and small forms
         | 0xFF00..=0xFFEF         // halfwidth and fullwidth forms
-        | 0x1F000..=0x1FAFF)      // emoji
+        | 0x1F000..=0x1FAFF) // emoji
 }
 
 /// The slow path for text with ZWJ/ZWNJ: characters are handled per

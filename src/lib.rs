@@ -81,6 +81,7 @@ mod radicals_table;
 #[cfg(feature = "segment")]
 pub mod segment;
 pub mod spacing;
+pub mod stream;
 pub mod structure;
 pub mod variants;
 
@@ -270,18 +271,38 @@ impl Cleaner {
     /// blank lines become one blank line, and leading and trailing blank
     /// lines are dropped.
     pub fn clean_cow<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let hygienic = if self.options.hygiene { hygiene::clean(text) } else { Cow::Borrowed(text) };
+        let params = self.params(analysis_window(&hygienic));
+        let mut sink = Sink::new(text);
+        self.render(&hygienic, &params, &mut sink);
+        if hygienic.ends_with('\n') && sink.written() {
+            sink.push("\n");
+        }
+        sink.finish()
+    }
+
+    /// The document-level decisions, made from the beginning of a document
+    /// (after hygiene): the first [`ANALYSIS_WINDOW`] bytes, cut at a line
+    /// end. Whole documents and streamed ones are decided alike.
+    pub fn params(&self, window: &str) -> DocParams {
         let o = &self.options;
-        let hygienic = if o.hygiene { hygiene::clean(text) } else { Cow::Borrowed(text) };
-        let stats = spacing::DocStats::measure(&hygienic);
+        let stats = spacing::DocStats::measure(window);
+        let layout = if o.structure { structure::analyze(window) } else { structure::Layout::UNWRAPPED };
         let script = match (o.variants_stage, o.convert, o.variants) {
-            (true, None, Variants::Hk | Variants::Tw | Variants::Twp) => detect_script(&hygienic).script,
+            (true, None, Variants::Hk | Variants::Tw | Variants::Twp) => detect_script(window).script,
             _ => Script::Traditional,
         };
-        let spacer = spacing::Spacer::new(&stats, o.cjk_latin_space);
+        DocParams { stats, layout, script }
+    }
+
+    /// Writes the cleaned form of `hygienic` (text after the hygiene stage)
+    /// to `sink`, without the final newline.
+    fn render(&self, hygienic: &str, params: &DocParams, sink: &mut Sink<'_>) {
+        let o = &self.options;
+        let spacer = spacing::Spacer::new(&params.stats, o.cjk_latin_space);
         let punct = o.punct();
-        let mut sink = Sink::new(text);
         if o.structure {
-            let groups = structure::split(&hygienic, true, &stats);
+            let groups = structure::split_with(hygienic, params.layout, &params.stats);
             for (gi, group) in groups.iter().enumerate() {
                 if gi > 0 {
                     sink.push("\n\n");
@@ -291,21 +312,27 @@ impl Cleaner {
                         sink.push("\n");
                     }
                     sink.push(&unit.marker);
-                    sink.push_cow(self.fix_line(&unit.body, o, &punct, &spacer, script));
+                    sink.push_cow(self.fix_line(&unit.body, o, &punct, &spacer, params.script));
                 }
             }
-            if hygienic.ends_with('\n') && !groups.is_empty() {
-                sink.push("\n");
-            }
         } else {
-            for (i, line) in hygienic.split('\n').enumerate() {
+            let body = hygienic.strip_suffix('\n').unwrap_or(hygienic);
+            for (i, line) in body.split('\n').enumerate() {
                 if i > 0 {
                     sink.push("\n");
                 }
-                sink.push_cow(self.fix_line(line, o, &punct, &spacer, script));
+                sink.push_cow(self.fix_line(line, o, &punct, &spacer, params.script));
             }
         }
-        sink.finish()
+    }
+
+    /// Cleans one piece of a document with decisions made beforehand (see
+    /// [`Cleaner::params`]); `hygienic` has been through the hygiene stage.
+    /// No final newline is written.
+    pub(crate) fn render_piece(&self, hygienic: &str, params: &DocParams, out: &mut String) {
+        let mut sink = Sink::new("");
+        self.render(hygienic, params, &mut sink);
+        out.push_str(&sink.finish());
     }
 
     /// Punctuation, spacing and variants on one paragraph or line.
@@ -332,6 +359,38 @@ impl Cleaner {
         }
         text
     }
+}
+
+/// How many bytes at the start of a document decide its document-level
+/// parameters ([`DocParams`]).
+pub const ANALYSIS_WINDOW: usize = 1 << 20;
+
+/// The start of `text` that decides its parameters: at most
+/// [`ANALYSIS_WINDOW`] bytes, ending at a line end when it is cut.
+pub fn analysis_window(text: &str) -> &str {
+    if text.len() <= ANALYSIS_WINDOW {
+        return text;
+    }
+    let mut end = ANALYSIS_WINDOW;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind('\n') {
+        Some(nl) => &text[..nl + 1],
+        None => &text[..end],
+    }
+}
+
+/// Decisions about a whole document, made once from its beginning: whether
+/// it is spuriously spaced, how it is wrapped, which script it is in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DocParams {
+    /// Whitespace statistics (spaced or clean, CJK/Latin habit, wide gaps).
+    pub stats: spacing::DocStats,
+    /// Hard-wrap width and kind.
+    pub layout: structure::Layout,
+    /// The script, when the variants mode needs it.
+    pub script: Script,
 }
 
 /// Cleaned text cut into tokens; see [`Cleaner::segment`].
@@ -386,6 +445,11 @@ impl<'a> Sink<'a> {
 
     fn push_cow(&mut self, s: Cow<'_, str>) {
         self.push(&s);
+    }
+
+    /// Whether anything has been written.
+    fn written(&self) -> bool {
+        self.matched > 0 || self.out.as_ref().is_some_and(|o| !o.is_empty())
     }
 
     fn finish(self) -> Cow<'a, str> {

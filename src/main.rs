@@ -2,11 +2,12 @@
 //! messages over the `zh_clean` library.
 
 use std::io::{self, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use zh_clean::opencc::Config;
+use zh_clean::stream::{StreamError, StreamOptions, clean_stream};
 use zh_clean::{Backend, CjkLatinSpace, Cleaner, Options, Profile, QuoteStyle, Stage, Variants};
 
 const STAGES_HELP: &str = "\
@@ -93,6 +94,18 @@ struct Args {
     /// Simplified) for --segment; may be given several times.
     #[arg(long, value_name = "FILE", requires = "segment")]
     user_dict: Vec<PathBuf>,
+
+    /// Threads: files cleaned in parallel with --output-dir, pieces of one
+    /// input otherwise (default: the number of cores). Output is the same
+    /// for every N.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Write each FILE's cleaned text to DIR under the same relative path
+    /// (atomically: a temporary file renamed into place) instead of to
+    /// standard output.
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
 
     /// Replace invalid UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
@@ -190,15 +203,83 @@ fn options(args: &Args) -> Result<Options, String> {
     Ok(o)
 }
 
-fn read_input(path: Option<&PathBuf>) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    match path {
-        Some(p) if p.as_os_str() != "-" => buf = std::fs::read(p)?,
-        _ => {
-            io::stdin().lock().read_to_end(&mut buf)?;
+/// Why one input failed.
+enum Failure {
+    /// Reported on stderr; the other inputs go on.
+    Input(String),
+    /// Standard output is gone or failing: stop.
+    Output(io::Error),
+}
+
+/// Cleans one input (a file, or standard input for `None`) into `out`.
+fn process(
+    cleaner: &Cleaner,
+    args: &Args,
+    path: Option<&PathBuf>,
+    out: &mut dyn Write,
+    threads: usize,
+) -> Result<(), Failure> {
+    let name = path.map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
+    let input: Box<dyn Read> = match path {
+        Some(p) if p.as_os_str() != "-" => match std::fs::File::open(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => return Err(Failure::Input(format!("{name}: {e}"))),
+        },
+        _ => Box::new(io::stdin().lock()),
+    };
+    if args.segment {
+        // Segmentation works on the whole text.
+        let mut bytes = Vec::new();
+        let mut input = input;
+        input.read_to_end(&mut bytes).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+        let text = zh_clean::decode::utf8(&bytes, args.lossy)
+            .map_err(|e| Failure::Input(format!("{name}: {e}; use --lossy to replace invalid sequences")))?;
+        return out
+            .write_all(cleaner.clean_segmented(&text, &args.delimiter).as_bytes())
+            .map_err(Failure::Output);
+    }
+    let opts = StreamOptions { lossy: args.lossy, threads, ..StreamOptions::default() };
+    match clean_stream(cleaner, input, out, &opts) {
+        Ok(()) => Ok(()),
+        Err(StreamError::Write(e)) => Err(Failure::Output(e)),
+        Err(StreamError::Read(e)) => Err(Failure::Input(format!("{name}: {e}"))),
+        Err(StreamError::InvalidUtf8(e)) => {
+            Err(Failure::Input(format!("{name}: {e}; use --lossy to replace invalid sequences")))
         }
     }
-    Ok(buf)
+}
+
+/// Where the cleaned form of `input` goes under `dir`: the same relative
+/// path (root and `..` components dropped).
+fn output_path(dir: &Path, input: &Path) -> PathBuf {
+    use std::path::Component;
+    let rel: PathBuf = input.components().filter(|c| matches!(c, Component::Normal(_))).collect();
+    dir.join(rel)
+}
+
+/// Writes a file through a temporary file in the same directory, renamed
+/// into place only when complete.
+fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.zh-clean-{}.tmp", std::process::id()));
+    let result = (|| {
+        let file =
+            std::fs::File::create(&tmp).map_err(|e| Failure::Input(format!("{}: {e}", tmp.display())))?;
+        let mut w = io::BufWriter::new(file);
+        fill(&mut w)?;
+        let file = w.into_inner().map_err(|e| Failure::Input(format!("{}: {}", tmp.display(), e.error())))?;
+        file.sync_all().map_err(|e| Failure::Input(format!("{}: {e}", tmp.display())))?;
+        std::fs::rename(&tmp, path).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 fn main() -> ExitCode {
@@ -231,38 +312,64 @@ fn main() -> ExitCode {
     }
     let inputs: Vec<Option<&PathBuf>> =
         if args.files.is_empty() { vec![None] } else { args.files.iter().map(Some).collect() };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let threads =
+        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let mut failed = 0usize;
-    for path in inputs {
-        let name = path.map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
-        let bytes = match read_input(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("zh-clean: {name}: {e}");
-                failed += 1;
-                continue;
+    if let Some(dir) = &args.output_dir {
+        // Files in parallel, each to its own output file.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<(usize, Result<(), Failure>)> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads.min(inputs.len()))
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(input) = inputs.get(i) else { break };
+                            let target = match input {
+                                Some(p) => output_path(dir, p),
+                                None => dir.join("stdin.txt"),
+                            };
+                            let r = write_atomically(&target, |w| process(&cleaner, &args, *input, w, 1));
+                            done.push((i, r));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        });
+        let mut results = results;
+        results.sort_by_key(|(i, _)| *i);
+        for (_, r) in results {
+            match r {
+                Ok(()) => {}
+                Err(Failure::Input(msg)) => {
+                    eprintln!("zh-clean: {msg}");
+                    failed += 1;
+                }
+                Err(Failure::Output(e)) => {
+                    eprintln!("zh-clean: writing output: {e}");
+                    failed += 1;
+                }
             }
-        };
-        let text = match zh_clean::decode::utf8(&bytes, args.lossy) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("zh-clean: {name}: {e}; use --lossy to replace invalid sequences");
-                failed += 1;
-                continue;
+        }
+    } else {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+        for path in inputs {
+            match process(&cleaner, &args, path, &mut out, threads) {
+                Ok(()) => {}
+                Err(Failure::Input(msg)) => {
+                    eprintln!("zh-clean: {msg}");
+                    failed += 1;
+                }
+                Err(Failure::Output(e)) => return write_error(&e),
             }
-        };
-        let cleaned = if args.segment {
-            std::borrow::Cow::Owned(cleaner.clean_segmented(&text, &args.delimiter))
-        } else {
-            cleaner.clean_cow(&text)
-        };
-        if let Err(e) = out.write_all(cleaned.as_bytes()) {
+        }
+        if let Err(e) = out.flush() {
             return write_error(&e);
         }
-    }
-    if let Err(e) = out.flush() {
-        return write_error(&e);
     }
     if failed > 0 {
         eprintln!("zh-clean: {failed} input(s) failed");

@@ -124,7 +124,9 @@ impl DocStats {
                             } else {
                                 s.spaced_cjk_pairs += 1;
                             }
-                        } else if (p == Class::Han && cls == Class::Alnum) || (p == Class::Alnum && cls == Class::Han) {
+                        } else if (p == Class::Han && cls == Class::Alnum)
+                            || (p == Class::Alnum && cls == Class::Han)
+                        {
                             if gap == 0 {
                                 s.tight_cjk_latin += 1;
                             } else {
@@ -208,6 +210,7 @@ impl Spacer {
         let mut edit = Edit::new(line);
         let mut chunk_start = 0usize;
         let mut before_left = "";
+        let count_quotes = memchr::memchr(b'"', bytes).is_some();
         let mut quotes = 0usize;
         let mut i = find_ws(bytes, 0);
         while let Some(ws) = i {
@@ -215,15 +218,18 @@ impl Spacer {
             let left = &line[chunk_start..ws];
             let right_end = find_ws(bytes, ws_end).unwrap_or(bytes.len());
             let right = &line[ws_end..right_end];
-            let after_right = if right_end < bytes.len() {
-                let s = skip_ws(bytes, right_end);
-                &line[s..find_ws(bytes, s).unwrap_or(bytes.len())]
-            } else {
-                ""
+            if count_quotes {
+                quotes += left.bytes().filter(|&b| b == b'"').count();
+            }
+            let ctx = Ctx {
+                before_left,
+                left,
+                run: &line[ws..ws_end],
+                right,
+                line,
+                right_end,
+                quotes_open: quotes % 2 == 1,
             };
-            quotes += left.bytes().filter(|&b| b == b'"').count();
-            let run = &line[ws..ws_end];
-            let ctx = Ctx { before_left, left, run, right, after_right, quotes_open: quotes % 2 == 1 };
             match self.decide(&ctx) {
                 Decision::Remove => edit.replace(ws, ws_end, ""),
                 Decision::Keep => {}
@@ -329,10 +335,23 @@ struct Ctx<'a> {
     left: &'a str,
     run: &'a str,
     right: &'a str,
-    /// The token after `right`.
-    after_right: &'a str,
+    /// The line and where `right` ends in it, for the token after `right`.
+    line: &'a str,
+    right_end: usize,
     /// An odd number of `"` has been seen up to the end of `left`.
     quotes_open: bool,
+}
+
+impl<'a> Ctx<'a> {
+    /// The token after `right`, found only when a rule asks for it.
+    fn after_right(&self) -> &'a str {
+        let bytes = self.line.as_bytes();
+        if self.right_end >= bytes.len() {
+            return "";
+        }
+        let s = skip_ws(bytes, self.right_end);
+        &self.line[s..find_ws(bytes, s).unwrap_or(bytes.len())]
+    }
 }
 
 /// Rule 4 for runs next to ASCII punctuation, in spaced documents.
@@ -440,7 +459,7 @@ fn after_dot(ctx: &Ctx<'_>) -> Decision {
     // `U . S . News`: a single letter, and the chain goes on with another.
     if before.chars().count() == 1 && next_word.chars().count() == 1 {
         let rest = &ctx.right[next_word.len()..];
-        if rest.starts_with('.') || (rest.is_empty() && ctx.after_right.starts_with('.')) {
+        if rest.starts_with('.') || (rest.is_empty() && ctx.after_right().starts_with('.')) {
             return Decision::Remove;
         }
     }
@@ -465,7 +484,7 @@ fn single_letters(ctx: &Ctx<'_>) -> bool {
     }
     // A longer word right before or after the pair makes it real text.
     let word_before = l.len() == ctx.left.len() && trailing_alnum(ctx.before_left).chars().count() >= 2;
-    let word_after = r.len() == ctx.right.len() && leading_alnum(ctx.after_right).chars().count() >= 2;
+    let word_after = r.len() == ctx.right.len() && leading_alnum(ctx.after_right()).chars().count() >= 2;
     !word_before && !word_after
 }
 

@@ -89,6 +89,11 @@ pub struct Layout {
     pub breaks_words: bool,
 }
 
+impl Layout {
+    /// A document that is not hard-wrapped: no line is joined.
+    pub const UNWRAPPED: Layout = Layout { width: 0, wrapped: false, breaks_words: false };
+}
+
 /// Whether a list marker can start an item anywhere (`•`) or only where the
 /// previous line is not a full, wrapped line (`-`, `1.`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,8 +375,17 @@ fn is_long(line_width: usize, wrap_width: usize) -> bool {
 /// ```
 pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>> {
     let measured = measured_lines(text);
-    let layout =
-        if unwrap { analyze_lines(&measured) } else { Layout { width: 0, wrapped: false, breaks_words: false } };
+    let layout = if unwrap { analyze_lines(&measured) } else { Layout::UNWRAPPED };
+    split_measured(measured, layout, stats)
+}
+
+/// [`split`] with a layout decided beforehand (for a document processed in
+/// pieces, from its beginning).
+pub fn split_with<'a>(text: &'a str, layout: Layout, stats: &DocStats) -> Vec<Group<'a>> {
+    split_measured(measured_lines(text), layout, stats)
+}
+
+fn split_measured<'a>(measured: Vec<(&'a str, usize)>, layout: Layout, stats: &DocStats) -> Vec<Group<'a>> {
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut group: Group<'_> = Vec::new();
     // The display width of the previous line of the current group.
