@@ -224,3 +224,57 @@ fn segment_with_a_user_dictionary() {
     assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn jobs_do_not_change_the_output() {
+    let page = std::fs::read("fixtures/hkpc-ai-press-release.txt").expect("fixture");
+    let mut big = Vec::new();
+    for _ in 0..40 {
+        big.extend_from_slice(&page);
+        big.extend_from_slice(b"\n\n");
+    }
+    let one = zh_clean(&["-j", "1"], &big);
+    let four = zh_clean(&["-j", "4"], &big);
+    assert!(one.status.success() && four.status.success());
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(stdout(&one), zh_clean::Cleaner::default().clean(&String::from_utf8_lossy(&big)));
+}
+
+#[test]
+fn output_dir_mirrors_the_inputs() {
+    let dir = std::env::temp_dir().join(format!("zh-clean-out-{}", std::process::id()));
+    let src = dir.join("in/sub");
+    std::fs::create_dir_all(&src).expect("tmp dir");
+    std::fs::write(src.join("a.txt"), "生 產 力 局\n").expect("write");
+    std::fs::write(src.join("b.txt"), "香港 AI 產業\n").expect("write");
+    let out = dir.join("out");
+    let a = src.join("a.txt");
+    let b = src.join("b.txt");
+    let missing = src.join("missing.txt");
+    let o = zh_clean(
+        &[
+            "-j",
+            "2",
+            "--output-dir",
+            out.to_str().unwrap_or_default(),
+            a.to_str().unwrap_or_default(),
+            missing.to_str().unwrap_or_default(),
+            b.to_str().unwrap_or_default(),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing.txt"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let written = |p: &std::path::Path| std::fs::read_to_string(out.join(p.strip_prefix("/").unwrap_or(p))).expect("output");
+    assert_eq!(written(&a), "生產力局\n");
+    assert_eq!(written(&b), "香港 AI 產業\n");
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(out.join(src.strip_prefix("/").unwrap_or(&src)))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}
