@@ -16,11 +16,13 @@ pub(crate) struct Edit<'a> {
     out: Option<String>,
     /// Everything in `src` before `pos` has been handled.
     pos: usize,
+    /// Replacements that changed something.
+    changes: usize,
 }
 
 impl<'a> Edit<'a> {
     pub(crate) fn new(src: &'a str) -> Self {
-        Edit { src, out: None, pos: 0 }
+        Edit { src, out: None, pos: 0, changes: 0 }
     }
 
     /// Replaces `src[start..end]` with `with`. Ranges must come in order.
@@ -29,6 +31,9 @@ impl<'a> Edit<'a> {
         debug_assert!(self.pos <= start && start <= end);
         if self.out.is_none() && &self.src[start..end] == with {
             return;
+        }
+        if &self.src[start..end] != with {
+            self.changes += 1;
         }
         let out = self.out.get_or_insert_with(|| String::with_capacity(self.src.len() + 16));
         out.push_str(&self.src[self.pos..start]);
@@ -40,6 +45,11 @@ impl<'a> Edit<'a> {
     #[inline]
     pub(crate) fn insert(&mut self, at: usize, with: &str) {
         self.replace(at, at, with);
+    }
+
+    /// How many replacements changed something.
+    pub(crate) fn changes(&self) -> usize {
+        self.changes
     }
 
     /// The edited text: borrowed when no replacement changed anything.

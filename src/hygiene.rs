@@ -94,8 +94,16 @@ pub fn radical_to_unified(c: char) -> Option<char> {
 /// assert!(matches!(clean("已經乾淨的文字。\n"), std::borrow::Cow::Borrowed(_)));
 /// ```
 pub fn clean(text: &str) -> Cow<'_, str> {
+    clean_counted(text).0
+}
+
+/// [`clean`], also counting the characters it removed or replaced (NFC
+/// recompositions not included).
+pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
     if text.contains(['\u{200C}', '\u{200D}']) {
-        return clean_with_joiners(text);
+        let out = clean_with_joiners(text);
+        let n = usize::from(matches!(out, Cow::Owned(_)));
+        return (out, n);
     }
     // One scan: characters that need an action are replaced in place (the
     // unchanged runs between them are copied in bulk, or not at all when
@@ -151,11 +159,12 @@ pub fn clean(text: &str) -> Cow<'_, str> {
         }
         i += len;
     }
+    let changes = edit.changes();
     let out = edit.finish();
     if maybe_not_nfc && is_nfc_quick(out.chars()) != IsNormalized::Yes && !out.nfc().eq(out.chars()) {
-        return Cow::Owned(out.nfc().collect());
+        return (Cow::Owned(out.nfc().collect()), changes + 1);
     }
-    out
+    (out, changes)
 }
 
 /// Characters NFC leaves alone whatever surrounds them: no decomposition, no

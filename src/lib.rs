@@ -74,6 +74,8 @@ pub mod chars;
 pub mod content;
 mod edit;
 pub mod hygiene;
+#[cfg(feature = "jsonl")]
+pub mod jsonl;
 pub mod opencc;
 mod options;
 pub mod punct;
@@ -81,7 +83,10 @@ mod radicals_table;
 #[cfg(feature = "segment")]
 pub mod segment;
 pub mod spacing;
+pub mod stats;
 pub mod stream;
+
+pub use stats::Stats;
 pub mod structure;
 pub mod variants;
 
@@ -229,6 +234,18 @@ impl Cleaner {
         Segmented { text, tokens }
     }
 
+    /// The words and punctuation of already-cleaned text (whitespace
+    /// dropped), with this cleaner's segmenter.
+    ///
+    /// ```
+    /// let c = zh_clean::Cleaner::default();
+    /// assert_eq!(c.segment_words("香港生產力促進局。"), ["香港", "生產力", "促進", "局", "。"]);
+    /// ```
+    #[cfg(feature = "segment")]
+    pub fn segment_words<'t>(&self, cleaned: &'t str) -> Vec<&'t str> {
+        self.segmenter().words(cleaned)
+    }
+
     /// Cleans `text` and writes each line's words separated by `delimiter`
     /// (whitespace tokens dropped, blank lines kept): the `--segment` output.
     ///
@@ -274,7 +291,7 @@ impl Cleaner {
         let hygienic = if self.options.hygiene { hygiene::clean(text) } else { Cow::Borrowed(text) };
         let params = self.params(analysis_window(&hygienic));
         let mut sink = Sink::new(text);
-        self.render(&hygienic, &params, &mut sink);
+        self.render(&hygienic, &params, &mut sink, None);
         if hygienic.ends_with('\n') && sink.written() {
             sink.push("\n");
         }
@@ -297,7 +314,7 @@ impl Cleaner {
 
     /// Writes the cleaned form of `hygienic` (text after the hygiene stage)
     /// to `sink`, without the final newline.
-    fn render(&self, hygienic: &str, params: &DocParams, sink: &mut Sink<'_>) {
+    fn render(&self, hygienic: &str, params: &DocParams, sink: &mut Sink<'_>, mut stats: Option<&mut Stats>) {
         let o = &self.options;
         let spacer = spacing::Spacer::new(&params.stats, o.cjk_latin_space);
         let punct = o.punct();
@@ -311,8 +328,22 @@ impl Cleaner {
                     if ui > 0 {
                         sink.push("\n");
                     }
+                    if let Some(s) = stats.as_deref_mut() {
+                        s.lines_joined += unit.lines - 1;
+                        match unit.kind {
+                            structure::UnitKind::Paragraph => s.paragraphs += 1,
+                            structure::UnitKind::ListItem => s.list_items += 1,
+                        }
+                    }
                     sink.push(&unit.marker);
-                    sink.push_cow(self.fix_line(&unit.body, o, &punct, &spacer, params.script));
+                    sink.push_cow(self.fix_line(
+                        &unit.body,
+                        o,
+                        &punct,
+                        &spacer,
+                        params.script,
+                        stats.as_deref_mut(),
+                    ));
                 }
             }
         } else {
@@ -321,7 +352,7 @@ impl Cleaner {
                 if i > 0 {
                     sink.push("\n");
                 }
-                sink.push_cow(self.fix_line(line, o, &punct, &spacer, params.script));
+                sink.push_cow(self.fix_line(line, o, &punct, &spacer, params.script, stats.as_deref_mut()));
             }
         }
     }
@@ -329,10 +360,38 @@ impl Cleaner {
     /// Cleans one piece of a document with decisions made beforehand (see
     /// [`Cleaner::params`]); `hygienic` has been through the hygiene stage.
     /// No final newline is written.
-    pub(crate) fn render_piece(&self, hygienic: &str, params: &DocParams, out: &mut String) {
+    pub(crate) fn render_piece(
+        &self,
+        hygienic: &str,
+        params: &DocParams,
+        out: &mut String,
+        stats: Option<&mut Stats>,
+    ) {
         let mut sink = Sink::new("");
-        self.render(hygienic, params, &mut sink);
+        self.render(hygienic, params, &mut sink, stats);
         out.push_str(&sink.finish());
+    }
+
+    /// [`Cleaner::clean`], also counting what each stage did.
+    ///
+    /// ```
+    /// let (out, stats) = zh_clean::Cleaner::default().clean_with_stats("香港 生產 力 局 , 头发\u{200B}\n");
+    /// assert_eq!(out, "香港生產力局，頭髮\n");
+    /// assert_eq!((stats.hygiene_changes, stats.spaces_removed, stats.characters_converted), (1, 5, 2));
+    /// ```
+    pub fn clean_with_stats(&self, text: &str) -> (String, Stats) {
+        let (hygienic, hygiene_changes) =
+            if self.options.hygiene { hygiene::clean_counted(text) } else { (Cow::Borrowed(text), 0) };
+        let params = self.params(analysis_window(&hygienic));
+        let mut stats = Stats { hygiene_changes, ..Stats::default() };
+        let mut sink = Sink::new("");
+        self.render(&hygienic, &params, &mut sink, Some(&mut stats));
+        if hygienic.ends_with('\n') && sink.written() {
+            sink.push("\n");
+        }
+        let out = sink.finish().into_owned();
+        stats.add_io(text, &out);
+        (out, stats)
     }
 
     /// Punctuation, spacing and variants on one paragraph or line.
@@ -343,19 +402,32 @@ impl Cleaner {
         punct: &punct::PunctOptions,
         spacer: &spacing::Spacer,
         script: Script,
+        mut stats: Option<&mut Stats>,
     ) -> Cow<'b, str> {
         let mut text = Cow::Borrowed(line);
         if o.punctuation {
+            let before = stats.is_some().then(|| text.to_string());
             text = then(text, |t| punct::normalize(t, punct));
+            if let (Some(s), Some(b)) = (stats.as_deref_mut(), before) {
+                s.punctuation_changed += stats::changed_chars(&b, &text);
+            }
         }
         if o.spacing {
+            let before = stats::spaces(&text);
             text = then(text, |t| spacer.fix(t));
+            if let Some(s) = stats.as_deref_mut() {
+                s.spaces_removed += before.saturating_sub(stats::spaces(&text));
+            }
         }
         if o.variants_stage {
+            let before = stats.is_some().then(|| text.to_string());
             text = then(text, |t| match o.convert {
                 Some(config) => self.converter.convert(config, t),
                 None => variants::apply(o.variants, o.profile, script, self.converter.as_ref(), t),
             });
+            if let (Some(s), Some(b)) = (stats, before) {
+                s.characters_converted += stats::changed_chars(&b, &text);
+            }
         }
         text
     }

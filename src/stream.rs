@@ -26,7 +26,7 @@
 use std::io::{self, Read, Write};
 
 use crate::decode::InvalidUtf8;
-use crate::{Cleaner, DocParams, analysis_window, hygiene};
+use crate::{Cleaner, DocParams, Stats, analysis_window, hygiene};
 
 /// Settings of [`clean_stream`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +39,13 @@ pub struct StreamOptions {
     pub lossy: bool,
     /// Pieces cleaned in parallel (1: on the calling thread).
     pub threads: usize,
+    /// Count what each stage did (returned by [`clean_stream`]).
+    pub stats: bool,
 }
 
 impl Default for StreamOptions {
     fn default() -> Self {
-        StreamOptions { read: 64 * 1024, piece: 1 << 20, lossy: false, threads: 1 }
+        StreamOptions { read: 64 * 1024, piece: 1 << 20, lossy: false, threads: 1, stats: false }
     }
 }
 
@@ -189,9 +191,11 @@ fn natural_cut(text: &str, structure: bool) -> Option<(usize, bool)> {
 pub fn clean_stream<R: Read, W: Write>(
     cleaner: &Cleaner,
     reader: R,
-    mut writer: W,
+    writer: W,
     opts: &StreamOptions,
-) -> Result<(), StreamError> {
+) -> Result<Stats, StreamError> {
+    let mut writer = Counting { inner: writer, bytes: 0, newlines: 0, last: None };
+    let mut stats = Stats::default();
     let mut pieces = Pieces {
         cleaner,
         decoder: Decoder {
@@ -207,6 +211,7 @@ pub fn clean_stream<R: Read, W: Write>(
         more: true,
         params: None,
         piece: opts.piece.max(1),
+        stats: Stats::default(),
     };
     let mut w = Writer {
         structure: cleaner.options().structure,
@@ -219,16 +224,44 @@ pub fn clean_stream<R: Read, W: Write>(
         while let Some((piece, blank)) = pieces.next()? {
             let Some(p) = pieces.params else { break };
             let mut out = String::with_capacity(piece.len());
-            cleaner.render_piece(&piece, &p, &mut out);
+            cleaner.render_piece(&piece, &p, &mut out, opts.stats.then_some(&mut stats));
             w.write(&mut writer, piece.ends_with('\n'), blank, &out).map_err(StreamError::Write)?;
         }
     } else {
-        parallel(cleaner, &mut pieces, &mut writer, &mut w, opts.threads)?;
+        stats.add(&parallel(cleaner, &mut pieces, &mut writer, &mut w, opts)?);
     }
     if w.wrote && w.ends_with_newline {
         writer.write_all(b"\n").map_err(StreamError::Write)?;
     }
-    writer.flush().map_err(StreamError::Write)
+    writer.flush().map_err(StreamError::Write)?;
+    stats.add(&pieces.stats);
+    stats.bytes_out = writer.bytes;
+    stats.lines_out = writer.newlines + usize::from(writer.last.is_some_and(|b| b != b'\n'));
+    Ok(stats)
+}
+
+/// Counts what goes through it.
+struct Counting<W> {
+    inner: W,
+    bytes: usize,
+    newlines: usize,
+    last: Option<u8>,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n;
+        self.newlines += memchr::memchr_iter(b'\n', &buf[..n]).count();
+        if n > 0 {
+            self.last = Some(buf[n - 1]);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Cleans pieces on `threads` worker threads while this thread reads, cuts
@@ -238,13 +271,15 @@ fn parallel<R: Read, W: Write>(
     pieces: &mut Pieces<'_, R>,
     writer: &mut W,
     w: &mut Writer,
-    threads: usize,
-) -> Result<(), StreamError> {
+    opts: &StreamOptions,
+) -> Result<Stats, StreamError> {
+    let threads = opts.threads;
+    let count = opts.stats;
     use std::collections::BTreeMap;
     use std::sync::{Mutex, mpsc};
     let (job_tx, job_rx) = mpsc::sync_channel::<(usize, String, DocParams)>(threads * 2);
     let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, String)>();
+    let (done_tx, done_rx) = mpsc::channel::<(usize, String, Stats)>();
     std::thread::scope(|s| {
         for _ in 0..threads {
             let done_tx = done_tx.clone();
@@ -254,8 +289,9 @@ fn parallel<R: Read, W: Write>(
                     let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok((i, piece, p)) = job else { break };
                     let mut out = String::with_capacity(piece.len());
-                    cleaner.render_piece(&piece, &p, &mut out);
-                    if done_tx.send((i, out)).is_err() {
+                    let mut st = Stats::default();
+                    cleaner.render_piece(&piece, &p, &mut out, count.then_some(&mut st));
+                    if done_tx.send((i, out, st)).is_err() {
                         break;
                     }
                 }
@@ -267,6 +303,7 @@ fn parallel<R: Read, W: Write>(
         let mut ready: BTreeMap<usize, String> = BTreeMap::new();
         let mut next_write = 0usize;
         let mut sent = 0usize;
+        let mut total = Stats::default();
         let mut flush = |ready: &mut BTreeMap<usize, String>,
                          meta: &mut BTreeMap<usize, (bool, bool)>,
                          next_write: &mut usize|
@@ -286,13 +323,15 @@ fn parallel<R: Read, W: Write>(
                     break;
                 }
                 sent += 1;
-                while let Ok((i, out)) = done_rx.try_recv() {
+                while let Ok((i, out, st)) = done_rx.try_recv() {
                     ready.insert(i, out);
+                    total.add(&st);
                 }
                 // Keep the pieces in flight bounded.
                 while sent - next_write > threads * 4 {
-                    if let Ok((i, out)) = done_rx.recv() {
+                    if let Ok((i, out, st)) = done_rx.recv() {
                         ready.insert(i, out);
+                        total.add(&st);
                     }
                     flush(&mut ready, &mut meta, &mut next_write)?;
                 }
@@ -304,14 +343,15 @@ fn parallel<R: Read, W: Write>(
         result?;
         while next_write < sent {
             match done_rx.recv() {
-                Ok((i, out)) => {
+                Ok((i, out, st)) => {
                     ready.insert(i, out);
+                    total.add(&st);
                 }
                 Err(_) => break,
             }
             flush(&mut ready, &mut meta, &mut next_write)?;
         }
-        Ok(())
+        Ok(total)
     })
 }
 
@@ -327,11 +367,20 @@ struct Pieces<'c, R> {
     more: bool,
     params: Option<DocParams>,
     piece: usize,
+    /// Input bytes and lines, hygiene changes.
+    stats: Stats,
 }
 
 impl<R: Read> Pieces<'_, R> {
-    fn hygienic(&self, s: &str) -> String {
-        if self.cleaner.options().hygiene { hygiene::clean(s).into_owned() } else { s.to_owned() }
+    fn hygienic(&mut self, s: &str) -> String {
+        self.stats.bytes_in += s.len();
+        self.stats.lines_in += memchr::memchr_iter(b'\n', s.as_bytes()).count();
+        if !self.cleaner.options().hygiene {
+            return s.to_owned();
+        }
+        let (clean, n) = hygiene::clean_counted(s);
+        self.stats.hygiene_changes += n;
+        clean.into_owned()
     }
 
     /// The next piece and whether it was cut after a blank line.
@@ -350,7 +399,8 @@ impl<R: Read> Pieces<'_, R> {
                     end
                 };
                 if end > 0 {
-                    let clean = self.hygienic(&self.raw[..end]);
+                    let raw: String = self.raw[..end].to_owned();
+                    let clean = self.hygienic(&raw);
                     self.text.push_str(&clean);
                     self.raw.drain(..end);
                 }
@@ -435,7 +485,7 @@ mod tests {
 
     fn streamed(text: &str, read: usize, piece: usize) -> String {
         let mut out = Vec::new();
-        let opts = StreamOptions { read, piece, lossy: true, threads: 1 };
+        let opts = StreamOptions { read, piece, lossy: true, threads: 1, stats: false };
         clean_stream(&Cleaner::default(), text.as_bytes(), &mut out, &opts).unwrap();
         String::from_utf8(out).unwrap()
     }
@@ -462,7 +512,7 @@ mod tests {
     fn invalid_utf8_offset_is_absolute() {
         let mut bytes = "香港\n\n".repeat(10).into_bytes();
         bytes.push(0xFF);
-        let opts = StreamOptions { read: 7, piece: 4, lossy: false, threads: 1 };
+        let opts = StreamOptions { read: 7, piece: 4, lossy: false, threads: 1, stats: false };
         let err = clean_stream(&Cleaner::default(), &bytes[..], Vec::new(), &opts).unwrap_err();
         match err {
             StreamError::InvalidUtf8(e) => assert_eq!(e.offset, 80),
@@ -476,7 +526,7 @@ mod tests {
         let whole = Cleaner::default().clean(&String::from_utf8_lossy(bytes));
         for read in [1, 2, 3, 100] {
             let mut out = Vec::new();
-            let opts = StreamOptions { read, piece: 4, lossy: true, threads: 1 };
+            let opts = StreamOptions { read, piece: 4, lossy: true, threads: 1, stats: false };
             clean_stream(&Cleaner::default(), &bytes[..], &mut out, &opts).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), whole, "read {read}");
         }
@@ -488,7 +538,7 @@ mod tests {
         let whole = Cleaner::default().clean(&text);
         for threads in [2, 3, 8] {
             let mut out = Vec::new();
-            let opts = StreamOptions { read: 100, piece: 50, lossy: false, threads };
+            let opts = StreamOptions { read: 100, piece: 50, lossy: false, threads, stats: false };
             clean_stream(&Cleaner::default(), text.as_bytes(), &mut out, &opts).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), whole, "{threads}");
         }

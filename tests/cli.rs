@@ -266,7 +266,9 @@ fn output_dir_mirrors_the_inputs() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("missing.txt"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
-    let written = |p: &std::path::Path| std::fs::read_to_string(out.join(p.strip_prefix("/").unwrap_or(p))).expect("output");
+    let written = |p: &std::path::Path| {
+        std::fs::read_to_string(out.join(p.strip_prefix("/").unwrap_or(p))).expect("output")
+    };
     assert_eq!(written(&a), "生產力局\n");
     assert_eq!(written(&b), "香港 AI 產業\n");
     // No temporary file is left behind.

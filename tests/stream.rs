@@ -39,7 +39,7 @@ fn streaming_equals_whole_for_tiny_buffers() {
             let sizes: &[(usize, usize)] =
                 if i % 10 == 0 { &[(1, 1), (7, 64), (256, 4096)] } else { &[(13, 200)] };
             for &(read, piece) in sizes {
-                let opts = StreamOptions { read, piece, lossy: false, threads: 1 };
+                let opts = StreamOptions { read, piece, lossy: false, threads: 1, stats: false };
                 assert_eq!(streamed(c, doc, &opts), whole, "document {i}, read {read}, piece {piece}");
             }
         }
@@ -54,7 +54,7 @@ fn parallel_streaming_equals_whole() {
     let c = Cleaner::default();
     let whole = c.clean(&big);
     for threads in [2, 4] {
-        let opts = StreamOptions { read: 4096, piece: 8192, lossy: false, threads };
+        let opts = StreamOptions { read: 4096, piece: 8192, lossy: false, threads, stats: true };
         assert_eq!(streamed(&c, &big, &opts), whole, "{threads} threads");
     }
 }
