@@ -1,0 +1,160 @@
+//! The command line in data pipelines: JSON Lines, directories, in-place
+//! edits, legacy encodings, diffs and statistics.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn zh_clean(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zh-clean"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn zh-clean");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer");
+    out
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zh-clean-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    dir
+}
+
+#[test]
+fn jsonl_fields_are_cleaned_and_the_rest_is_untouched() {
+    let input = "{\"id\":7,\"text\":\"生 產 力 局\",\"meta\":{\"title\":\"AI 產業 ， 發展\",\"n\":1.50}}\n\
+                 {\"id\":8,\"text\":\"九 龍\"}\n";
+    let o = zh_clean(&["--jsonl", "--field", "text", "--field", "meta.title"], input.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"id\":7,\"text\":\"生產力局\",\"meta\":{\"title\":\"AI產業，發展\",\"n\":1.50}}\n{\"id\":8,\"text\":\"九龍\"}\n"
+    );
+}
+
+#[test]
+fn malformed_jsonl_names_the_line_and_stops() {
+    let input = "{\"text\":\"香 港\"}\n{\"text\": oops}\n{\"text\":\"九 龍\"}\n";
+    let o = zh_clean(&["--jsonl"], input.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"text\":\"香港\"}\n");
+    let o = zh_clean(&["--jsonl", "--on-error", "skip"], input.as_bytes());
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "{\"text\":\"香港\"}\n{\"text\": oops}\n{\"text\":\"九龍\"}\n");
+    assert!(stderr(&o).contains("1 malformed line"), "{}", stderr(&o));
+}
+
+#[test]
+fn jsonl_segment_field() {
+    let o =
+        zh_clean(&["--jsonl", "--segment-field", "words"], "{\"text\":\"香港 生產 力促 進局\"}\n".as_bytes());
+    assert_eq!(
+        stdout(&o),
+        "{\"text\":\"香港生產力促進局\",\"words\":[\"香港\",\"生產力\",\"促進\",\"局\"]}\n"
+    );
+}
+
+#[test]
+fn recursive_directories_into_an_output_dir() {
+    let dir = tmp("recursive");
+    std::fs::create_dir_all(dir.join("in/a/b")).expect("dirs");
+    std::fs::write(dir.join("in/a/one.txt"), "生 產 力 局\n").expect("write");
+    std::fs::write(dir.join("in/a/b/two.txt"), "九 龍 。\n").expect("write");
+    let input = dir.join("in");
+    let out = dir.join("out");
+    // A directory without -r is an error for that input only.
+    let o = zh_clean(&[input.to_str().unwrap_or_default()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+    let o = zh_clean(
+        &["-r", "--output-dir", out.to_str().unwrap_or_default(), input.to_str().unwrap_or_default()],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rel = |p: &str| out.join(dir.join(p).strip_prefix("/").unwrap_or(&dir.join(p)));
+    assert_eq!(std::fs::read_to_string(rel("in/a/one.txt")).expect("one"), "生產力局\n");
+    assert_eq!(std::fs::read_to_string(rel("in/a/b/two.txt")).expect("two"), "九龍。\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn in_place_replaces_files_atomically() {
+    let dir = tmp("inplace");
+    let f = dir.join("page.txt");
+    std::fs::write(&f, "香港 生產 力 局 ， 49 % 受訪\n").expect("write");
+    let o = zh_clean(&["--in-place", f.to_str().unwrap_or_default()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&f).expect("read"), "香港生產力局，49%受訪\n");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["page.txt"]);
+    // A file that cannot be decoded is left exactly as it was.
+    std::fs::write(&f, b"\xff\xfe bad").expect("write");
+    let o = zh_clean(&["--in-place", f.to_str().unwrap_or_default()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&f).expect("read"), b"\xff\xfe bad");
+    let o = zh_clean(&["--in-place"], b"x");
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn legacy_encodings() {
+    let (big5, _, _) = encoding_rs::BIG5.encode("香港 生產 力 局 今天 公布 研究 報告 。\n");
+    let (gbk, _, _) = encoding_rs::GB18030.encode("香港 生产 力 局 今天 公布 研究 报告 。\n");
+    assert_eq!(stdout(&zh_clean(&["--encoding", "big5"], &big5)), "香港生產力局今天公布研究報告。\n");
+    assert_eq!(stdout(&zh_clean(&["--encoding", "auto"], &big5)), "香港生產力局今天公布研究報告。\n");
+    assert_eq!(
+        stdout(&zh_clean(&["--encoding", "gb18030", "--variants", "none"], &gbk)),
+        "香港生产力局今天公布研究报告。\n"
+    );
+    // Without --encoding, Big5 bytes are invalid UTF-8.
+    let o = zh_clean(&[], &big5);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--encoding"), "{}", stderr(&o));
+}
+
+#[test]
+fn diff_shows_what_changes() {
+    let o = zh_clean(&["--diff", "--color", "never"], "香港 生產\n\n不變。\n".as_bytes());
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "--- <stdin>\n+++ <stdin> (cleaned)\n@@ -1,2 +1,2 @@\n-香港 生產\n+香港生產\n \n");
+    let colored = stdout(&zh_clean(&["--diff", "--color", "always"], "香港 生產\n".as_bytes()));
+    assert!(colored.contains("\x1b[7m␣\x1b[27m"), "{colored:?}");
+    assert!(stdout(&zh_clean(&["--diff"], "已經乾淨。\n".as_bytes())).is_empty());
+}
+
+#[test]
+fn stats_on_stderr() {
+    let o = zh_clean(&["--stats"], "香港 生產 力 局 , 头发\n".as_bytes());
+    assert_eq!(stdout(&o), "香港生產力局，頭髮\n");
+    let err = stderr(&o);
+    assert!(err.contains("spaces_removed=5") && err.contains("characters_converted=2"), "{err}");
+    let o = zh_clean(&["--stats=json"], "香港 生產\n".as_bytes());
+    let json: serde_json::Value = serde_json::from_str(stderr(&o).trim()).expect("JSON stats");
+    assert_eq!(json["spaces_removed"], 1);
+    assert_eq!(json["bytes_in"], 14);
+}
