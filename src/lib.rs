@@ -295,7 +295,28 @@ impl Cleaner {
         if hygienic.ends_with('\n') && sink.written() {
             sink.push("\n");
         }
-        sink.finish()
+        self.filter_content(sink.finish())
+    }
+
+    /// The `main_content` and `dedupe` options, on cleaned text.
+    fn filter_content<'a>(&self, cleaned: Cow<'a, str>) -> Cow<'a, str> {
+        let filtered = if self.options.main_content {
+            content::main_content(&cleaned)
+        } else if self.options.dedupe {
+            content::dedupe(&cleaned)
+        } else {
+            return cleaned;
+        };
+        match filtered {
+            Cow::Borrowed(_) => cleaned,
+            Cow::Owned(s) => Cow::Owned(s),
+        }
+    }
+
+    /// Whether the options need the whole document at once (main-content
+    /// extraction and deduplication look at all of it).
+    pub fn needs_whole_text(&self) -> bool {
+        self.options.main_content || self.options.dedupe
     }
 
     /// The document-level decisions, made from the beginning of a document
@@ -389,7 +410,7 @@ impl Cleaner {
         if hygienic.ends_with('\n') && sink.written() {
             sink.push("\n");
         }
-        let out = sink.finish().into_owned();
+        let out = self.filter_content(sink.finish()).into_owned();
         stats.add_io(text, &out);
         (out, stats)
     }

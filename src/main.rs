@@ -141,6 +141,15 @@ struct Args {
     #[arg(long, value_name = "NAME", requires = "jsonl")]
     segment_field: Option<String>,
 
+    /// Keep only the article: drop navigation menus, link rows, image
+    /// placeholders, footers and repeated blocks.
+    #[arg(long)]
+    main_content: bool,
+
+    /// Drop repeated blocks (keeping the first), nothing else.
+    #[arg(long)]
+    dedupe: bool,
+
     /// Print a unified diff of what cleaning changes instead of the text.
     #[arg(long, conflicts_with_all = ["segment", "jsonl"])]
     diff: bool,
@@ -271,6 +280,7 @@ fn options(args: &Args) -> Result<Options, String> {
         BackendArg::Builtin => Backend::Builtin,
         BackendArg::OpenccSys => Backend::OpenccSys,
     });
+    o = o.main_content(args.main_content).dedupe(args.dedupe);
     if let Some(only) = &args.only {
         o = o.only(&parse_stages(only)?);
     }
@@ -399,8 +409,8 @@ fn process(
             Err(e) => Err(Failure::Input(format!("{name}: {e}"))),
         };
     }
-    if args.segment || args.diff {
-        // Segmentation and diffs work on the whole text.
+    if args.segment || args.diff || cleaner.needs_whole_text() {
+        // Segmentation, diffs and main-content extraction work on the whole text.
         let mut bytes = Vec::new();
         let mut reader = reader;
         reader.read_to_end(&mut bytes).map_err(|e| Failure::Input(format!("{name}: {e}")))?;

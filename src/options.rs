@@ -119,6 +119,11 @@ pub struct Options {
     pub convert: Option<Config>,
     /// Which converter runs OpenCC conversions.
     pub backend: Backend,
+    /// Keep only the main content: drop navigation, placeholders, footers
+    /// and repeated blocks (see [`crate::content`]).
+    pub main_content: bool,
+    /// Drop repeated blocks only (implied by `main_content`).
+    pub dedupe: bool,
 }
 
 /// The converter behind the variants stage.
@@ -166,6 +171,8 @@ impl Options {
             variants: Variants::Auto,
             convert: None,
             backend: Backend::Builtin,
+            main_content: false,
+            dedupe: false,
         }
     }
 
@@ -273,6 +280,25 @@ impl Options {
     /// ```
     pub fn convert(mut self, config: Config) -> Options {
         self.convert = Some(config);
+        self
+    }
+
+    /// Keeps only the main content of a page.
+    ///
+    /// ```
+    /// use zh_clean::{Cleaner, Options};
+    /// let page = "[ logo ]\n• 首頁\n• 服務\n• 關於 我們\n\n香港 生產 力 促進 局 今天 公布 研究 結果 ， 受訪 企業 表示 有 技術 人才 招聘 困難 。\n\n© 版權 所有\n";
+    /// let c = Cleaner::new(Options::default().main_content(true));
+    /// assert_eq!(c.clean(page), "香港生產力促進局今天公布研究結果，受訪企業表示有技術人才招聘困難。\n");
+    /// ```
+    pub fn main_content(mut self, on: bool) -> Options {
+        self.main_content = on;
+        self
+    }
+
+    /// Drops repeated blocks (keeping the first), nothing else.
+    pub fn dedupe(mut self, on: bool) -> Options {
+        self.dedupe = on;
         self
     }
 

@@ -158,3 +158,29 @@ fn stats_on_stderr() {
     assert_eq!(json["spaces_removed"], 1);
     assert_eq!(json["bytes_in"], 14);
 }
+
+#[test]
+fn main_content_gives_the_article_of_the_seed() {
+    let o = zh_clean(&["--main-content", "fixtures/hkpc-ai-press-release.txt"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let gold = std::fs::read_to_string("fixtures/hkpc-ai-press-release.gold.txt").expect("gold");
+    let gold_lines: Vec<&str> = gold.lines().filter(|l| !l.trim().is_empty()).collect();
+    let out = stdout(&o);
+    let out_lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut at = 0;
+    for g in &gold_lines {
+        let found = out_lines[at..].iter().position(|l| l == g).unwrap_or_else(|| panic!("missing: {g}"));
+        at += found + 1;
+    }
+    assert!(out_lines.len() <= gold_lines.len() + 3, "{} lines", out_lines.len());
+}
+
+#[test]
+fn dedupe_keeps_first_copies_only() {
+    let input = "• 服務\n• 社區\n\n段落 一 。\n\n• 服務\n• 社區\n\n段落 二 。\n".as_bytes();
+    let o = zh_clean(&["--dedupe"], input);
+    assert_eq!(stdout(&o), "• 服務\n• 社區\n\n段落一。\n\n段落二。\n");
+    // Without a flag nothing is dropped.
+    let o = zh_clean(&[], input);
+    assert_eq!(stdout(&o), "• 服務\n• 社區\n\n段落一。\n\n• 服務\n• 社區\n\n段落二。\n");
+}
