@@ -137,6 +137,9 @@ pub mod decode {
     /// assert_eq!(utf8(b"ab\xffcd", true).unwrap(), "ab\u{FFFD}cd");
     /// ```
     pub fn utf8(bytes: &[u8], lossy: bool) -> Result<Cow<'_, str>, InvalidUtf8> {
+        if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
+            return Ok(Cow::Borrowed(s));
+        }
         match std::str::from_utf8(bytes) {
             Ok(s) => Ok(Cow::Borrowed(s)),
             Err(_) if lossy => Ok(String::from_utf8_lossy(bytes)),

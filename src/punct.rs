@@ -101,20 +101,29 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     // Byte offsets of closing marks already paired with an opening one, with
     // their replacement.
     let mut pending: Vec<(usize, &'static str)> = Vec::new();
-    let mut prev_nonspace: Option<char> = None;
     // ASCII double quotes pair up in order: the 1st with the 2nd, the 3rd
     // with the 4th. Converting removes whole pairs, so a second run pairs
     // the remaining ones the same way.
     let mut straight_quotes = 0usize;
-    let mut iter = line.char_indices().peekable();
     let mut buf = [0u8; 4];
-    while let Some((i, c)) = iter.next() {
+    let mut at = 0;
+    // Visit only the characters this phase may change, and the closing
+    // marks already paired; everything in between is skipped.
+    loop {
+        let next_pending = pending.iter().map(|&(p, _)| p).min();
+        let Some(i) = [next_candidate(line, at, phase), next_pending].into_iter().flatten().min() else {
+            break;
+        };
+        let c = crate::chars::decode_at(line, i).0;
+        // The last non-space character before this one, in the text as it
+        // was (the marks this phase replaces never decide its other cases).
+        let prev_nonspace = line[..i].trim_end_matches([' ', '\t']).chars().next_back();
         let end = i + c.len_utf8();
+        at = end;
         if let Some(pos) = pending.iter().position(|&(p, _)| p == i) {
             let (_, with) = pending.swap_remove(pos);
             straight_quotes += usize::from(c == '"');
             edit.replace(i, end, with);
-            prev_nonspace = with.chars().next();
             continue;
         }
         let next_nonspace = || line[end..].chars().find(|&c| c != ' ' && c != '\t');
@@ -229,22 +238,48 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
             }
             _ => {}
         }
-        match out {
-            Some(with) => {
-                edit.replace(i, consumed, &with);
-                prev_nonspace = with.chars().last();
-            }
-            None => {
-                if c != ' ' && c != '\t' {
-                    prev_nonspace = Some(c);
-                }
-            }
+        if let Some(with) = out {
+            edit.replace(i, consumed, &with);
         }
-        while iter.peek().is_some_and(|&(j, _)| j < consumed) {
-            iter.next();
-        }
+        at = consumed;
     }
     edit.finish()
+}
+
+/// The next character at or after byte `from` that `phase` may change.
+fn next_candidate(line: &str, from: usize, phase: Phase) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let hit = match phase {
+                Phase::Pairs => matches!(b, b'(' | b'"'),
+                Phase::Context => matches!(b, b',' | b':' | b';' | b'!' | b'?' | b'.'),
+            };
+            if hit {
+                return Some(i);
+            }
+            i += 1;
+            continue;
+        }
+        if (0xE5..=0xE9).contains(&b) {
+            i += 3;
+            continue;
+        }
+        let (c, len) = crate::chars::decode_at(line, i);
+        let hit = match phase {
+            Phase::Pairs => matches!(c,
+                '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
+                | '“' | '‘' | '「' | '『' | '·' | '‧' | '･' | '・' | '•' | '―' | '─'),
+            Phase::Context => matches!(c, '。' | '…'),
+        };
+        if hit {
+            return Some(i);
+        }
+        i += len;
+    }
+    None
 }
 
 /// A quick scan: could the pairs pass, and the context pass, change

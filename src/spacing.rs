@@ -505,9 +505,18 @@ fn pangu_insert(text: &str) -> Cow<'_, str> {
     edit.finish()
 }
 
+/// The next space or tab at or after `from`. Spaced text has one every few
+/// bytes, so a plain loop over the first bytes beats setting up a vector
+/// search; long stretches go to `memchr`.
 #[inline]
 fn find_ws(bytes: &[u8], from: usize) -> Option<usize> {
-    memchr::memchr2(b' ', b'\t', &bytes[from..]).map(|i| from + i)
+    let near = bytes.len().min(from + 32);
+    for (i, &b) in bytes[from..near].iter().enumerate() {
+        if b == b' ' || b == b'\t' {
+            return Some(from + i);
+        }
+    }
+    memchr::memchr2(b' ', b'\t', &bytes[near..]).map(|i| near + i)
 }
 
 #[inline]

@@ -101,8 +101,9 @@ impl<R: Read> Decoder<R> {
         self.carry.truncate(start + n);
         self.eof = n == 0;
         let mut pos = 0;
-        loop {
-            match std::str::from_utf8(&self.carry[pos..]) {
+        // Validation with SIMD; its errors say what std's do.
+        while pos < self.carry.len() {
+            match simdutf8::compat::from_utf8(&self.carry[pos..]) {
                 Ok(s) => {
                     out.push_str(s);
                     pos = self.carry.len();
@@ -110,7 +111,7 @@ impl<R: Read> Decoder<R> {
                 }
                 Err(e) => {
                     let valid = pos + e.valid_up_to();
-                    out.push_str(std::str::from_utf8(&self.carry[pos..valid]).unwrap_or_default());
+                    out.push_str(simdutf8::basic::from_utf8(&self.carry[pos..valid]).unwrap_or_default());
                     pos = valid;
                     match e.error_len() {
                         // An incomplete sequence at the end: wait for more,
