@@ -201,8 +201,8 @@ pub fn str_width(s: &str) -> usize {
         if b < 0x80 {
             w += usize::from(b >= b' ' && b != 0x7F);
             i += 1;
-        } else if (0xE5..=0xE9).contains(&b) {
-            // U+5000–U+9FFF: ideographs, all wide.
+        } else if (0xE5..=0xE9).contains(&b) || (b == 0xE4 && bytes.get(i + 1) != Some(&0xB7)) {
+            // U+4000–U+9FFF but U+4DC0–U+4DFF: ideographs, all wide.
             w += 2;
             i += 3;
         } else {
@@ -235,7 +235,7 @@ pub(crate) fn class_at(s: &str, i: usize) -> (Class, usize) {
     if b < 0x80 {
         return (class(b as char), 1);
     }
-    if (0xE5..=0xE9).contains(&b) {
+    if (0xE5..=0xE9).contains(&b) || (b == 0xE4 && s.as_bytes().get(i + 1) != Some(&0xB7)) {
         return (Class::Han, 3);
     }
     let (c, len) = decode_at(s, i);

@@ -133,8 +133,12 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
             i += 1;
             continue;
         }
-        if (0xE5..=0xE9).contains(&b) {
-            i += 3; // U+5000–U+9FFF: ideographs, kept, NFC-stable.
+        // U+4000–U+9FFF (ideographs, Yijing symbols) and U+3001–U+303F (CJK
+        // punctuation) are kept and NFC-stable: skip them whole.
+        if (0xE4..=0xE9).contains(&b)
+            || (b == 0xE3 && bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) != Some(&0x80))
+        {
+            i += 3;
             continue;
         }
         let (c, len) = crate::chars::decode_at(text, i);
