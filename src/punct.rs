@@ -355,8 +355,9 @@ fn lone_ascii_punct(line: &str, i: usize, c: char) -> bool {
     !bad(before) && !bad(after)
 }
 
-/// Counts the dots of an ellipsis starting at `i`: `...` or `. . .`
-/// (single spaces between). Returns the count and the end offset.
+/// Counts the dots of an ellipsis starting at `i`: `...`, `. . .` or any
+/// spaces between them (the spacing stage would close them up later).
+/// Returns the count and the end offset.
 fn dots(line: &str, i: usize) -> (usize, usize) {
     let b = line.as_bytes();
     let mut n = 0;
@@ -366,8 +367,9 @@ fn dots(line: &str, i: usize) -> (usize, usize) {
         n += 1;
         j += 1;
         end = j;
-        if j + 1 < b.len() && b[j] == b' ' && b[j + 1] == b'.' {
-            j += 1;
+        let gap = b[j..].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+        if gap > 0 && b.get(j + gap) == Some(&b'.') {
+            j += gap;
         }
     }
     (n, end)
@@ -467,6 +469,7 @@ mod tests {
     fn ellipses() {
         assert_eq!(hk("然後...結束"), "然後……結束");
         assert_eq!(hk("然後 . . . 結束"), "然後 …… 結束");
+        assert_eq!(hk("香 香.  .."), "香 香……");
         assert_eq!(hk("然後。。。結束"), "然後……結束");
         assert_eq!(hk("然後…結束"), "然後……結束");
         assert_eq!(hk("然後……結束"), "然後……結束");

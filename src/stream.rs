@@ -328,20 +328,25 @@ fn parallel<R: Read, W: Write>(
                     ready.insert(i, out);
                     total.add(&st);
                 }
-                // Keep the pieces in flight bounded.
+                flush(&mut ready, &mut meta, &mut next_write)?;
+                // Keep the pieces in flight bounded: wait for the oldest.
                 while sent - next_write > threads * 4 {
-                    if let Ok((i, out, st)) = done_rx.recv() {
-                        ready.insert(i, out);
-                        total.add(&st);
+                    match done_rx.recv() {
+                        Ok((i, out, st)) => {
+                            ready.insert(i, out);
+                            total.add(&st);
+                        }
+                        Err(_) => break,
                     }
                     flush(&mut ready, &mut meta, &mut next_write)?;
                 }
-                flush(&mut ready, &mut meta, &mut next_write)?;
             }
             Ok(())
         })();
         drop(job_tx);
         result?;
+        // Results already received are written before waiting for more.
+        flush(&mut ready, &mut meta, &mut next_write)?;
         while next_write < sent {
             match done_rx.recv() {
                 Ok((i, out, st)) => {

@@ -15,10 +15,10 @@
 //! * `hk`, `tw`, `twp`: full standardisation to Hong Kong or Taiwan forms
 //!   (OpenCC `s2hk`/`t2hk`, `s2tw`/`t2tw`, `s2twp`), chosen by the script
 //!   [`detect_script`] finds: Simplified text converts with `s2…`; other
-//!   text first gets the `auto` treatment, then the other region's forms go
-//!   back to OpenCC's standard (`tw2t` or `hk2t`), then `t2…`.
-//! * `cn`: Simplified (OpenCC `t2s`, after `hk2t` and `tw2t` have brought
-//!   regional forms back to OpenCC's standard).
+//!   text first gets the `auto` treatment, then `t2…` (OpenCC-standard forms
+//!   to the region's; the other region's own forms are left as they are,
+//!   because OpenCC's reversed tables are ambiguous on ordinary text).
+//! * `cn`: Simplified (OpenCC `hk2s`, which also knows Hong Kong forms).
 //! * `none`: off.
 //!
 //! Any OpenCC configuration can also be asked for directly
@@ -376,8 +376,8 @@ pub fn apply<'a>(
     let target = match mode {
         Variants::None => return Cow::Borrowed(text),
         Variants::Auto => return auto(text, auto_target(profile), converter),
-        // Regional forms back to OpenCC's standard first: t2s knows only it.
-        Variants::Cn => return chain(converter, text, &[Config::Hk2t, Config::Tw2t, Config::T2s]),
+        // hk2s also maps Hong Kong forms (衞) that t2s leaves alone.
+        Variants::Cn => return converter.convert(Config::Hk2s, text),
         Variants::Hk => (Config::S2hk, Config::T2hk),
         Variants::Tw => (Config::S2tw, Config::T2tw),
         // Taiwanese phrases apply to OpenCC-standard Traditional text; there
@@ -387,28 +387,14 @@ pub fn apply<'a>(
     if script == Script::Simplified {
         return converter.convert(target.0, text);
     }
-    // Other text: Simplified sentences to Traditional, the other region's
-    // forms back to OpenCC's standard, then to the target region's forms.
-    let from_other_region = if mode == Variants::Hk { Config::Tw2t } else { Config::Hk2t };
-    match auto(text, Config::S2t, converter) {
-        Cow::Borrowed(b) => chain(converter, b, &[from_other_region, target.1]),
-        Cow::Owned(s) => Cow::Owned(chain(converter, &s, &[from_other_region, target.1]).into_owned()),
+    // Other text: Simplified sentences to the target's Traditional, then
+    // OpenCC's standard forms to the region's. The other region's forms are
+    // not reversed: OpenCC's reversed tables are ambiguous on ordinary text
+    // (tw2t turns 參加 into 蔘加 and 顯著 into 顯着).
+    match auto(text, target.0, converter) {
+        Cow::Borrowed(b) => converter.convert(target.1, b),
+        Cow::Owned(s) => Cow::Owned(converter.convert(target.1, &s).into_owned()),
     }
-}
-
-/// Runs several conversions in turn, borrowing when none changes anything.
-fn chain<'a>(converter: &dyn Converter, text: &'a str, configs: &[Config]) -> Cow<'a, str> {
-    let mut out = Cow::Borrowed(text);
-    for &config in configs {
-        out = match out {
-            Cow::Borrowed(b) => converter.convert(config, b),
-            Cow::Owned(s) => match converter.convert(config, &s) {
-                Cow::Borrowed(_) => Cow::Owned(s),
-                Cow::Owned(t) => Cow::Owned(t),
-            },
-        };
-    }
-    out
 }
 
 #[cfg(test)]
@@ -454,9 +440,13 @@ mod tests {
     #[test]
     fn modes() {
         let m = |mode, script, text: &str| apply(mode, Profile::Hk, script, &Builtin, text).into_owned();
-        let trad = "香港的衛生裡面";
-        assert_eq!(m(Variants::Hk, Script::Traditional, trad), "香港的衞生裏面");
-        assert_eq!(m(Variants::Tw, Script::Traditional, "香港的衞生裏面"), "香港的衛生裡面");
+        assert_eq!(m(Variants::Hk, Script::Traditional, "香港的衛生裏面"), "香港的衞生裏面");
+        assert_eq!(m(Variants::Tw, Script::Traditional, "香港的衛生裏面"), "香港的衛生裡面");
+        // Ordinary words survive every mode (no reversed regional tables).
+        for mode in [Variants::Hk, Variants::Tw, Variants::Twp] {
+            assert_eq!(m(mode, Script::Traditional, "參加會議，顯著"), "參加會議，顯著", "{mode:?}");
+        }
+        assert_eq!(m(Variants::Cn, Script::Traditional, "參加什麼，顯著，衞生"), "参加什么，显著，卫生");
         assert_eq!(m(Variants::Hk, Script::Simplified, "头发里面"), "頭髮裏面");
         assert_eq!(m(Variants::Tw, Script::Simplified, "头发里面"), "頭髮裡面");
         assert_eq!(m(Variants::Twp, Script::Simplified, "鼠标和软件"), "滑鼠和軟體");

@@ -168,7 +168,8 @@ fn variants_modes() {
     assert_eq!(stdout(&zh_clean(&["--variants", "none"], simplified)), "头发和复合材料\n");
     let traditional = "衞生 署 裏面\n".as_bytes();
     assert_eq!(stdout(&zh_clean(&[], traditional)), "衞生署裏面\n");
-    assert_eq!(stdout(&zh_clean(&["--variants", "tw"], traditional)), "衛生署裡面\n");
+    assert_eq!(stdout(&zh_clean(&["--variants", "tw"], "衛生 署 裏面\n".as_bytes())), "衛生署裡面\n");
+    assert_eq!(stdout(&zh_clean(&["--variants", "hk"], "衛生 署 裏面\n".as_bytes())), "衞生署裏面\n");
     assert_eq!(stdout(&zh_clean(&["--variants", "cn"], traditional)), "卫生署里面\n");
     assert_eq!(stdout(&zh_clean(&["--variants", "twp"], "鼠标 和 软件\n".as_bytes())), "滑鼠和軟體\n");
 }
