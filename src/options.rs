@@ -264,7 +264,7 @@ impl Options {
     /// ```
     /// use zh_clean::{Cleaner, Options, Variants};
     /// let c = Cleaner::new(Options::default().variants(Variants::Tw));
-    /// assert_eq!(c.clean("衞生署裏面"), "衛生署裡面");
+    /// assert_eq!(c.clean("衛生署裏面"), "衛生署裡面");
     /// ```
     pub fn variants(mut self, mode: Variants) -> Options {
         self.variants = mode;
