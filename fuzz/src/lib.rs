@@ -1,0 +1,184 @@
+//! The logic of the fuzz targets, as plain functions: the libFuzzer targets
+//! in `fuzz_targets/` (which need a nightly toolchain and `cargo fuzz`) call
+//! them, and so do this crate's unit tests, which replay the seed corpora
+//! and every regression input on a stable toolchain
+//! (`cargo test --manifest-path fuzz/Cargo.toml`).
+//!
+//! Each function panics when a property fails, which is what a fuzzer
+//! reports as a crash.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use zh_clean::chars::is_han;
+use zh_clean::spacing::{CjkLatinSpace, DocStats, Spacer};
+use zh_clean::{Cleaner, Options, Profile, Variants};
+
+const PROFILES: [Profile; 3] = [Profile::Hk, Profile::Tw, Profile::Cn];
+const POLICIES: [CjkLatinSpace; 4] =
+    [CjkLatinSpace::Auto, CjkLatinSpace::Remove, CjkLatinSpace::Keep, CjkLatinSpace::Pangu];
+const VARIANTS: [Variants; 6] =
+    [Variants::Auto, Variants::Hk, Variants::Tw, Variants::Twp, Variants::Cn, Variants::None];
+
+/// Whether the pipeline target also checks that cleaning a single line is
+/// idempotent (`ZH_CLEAN_FUZZ_IDEMPOTENCE=1`). Off by default: known
+/// failures (see `tests/proptests.rs`, `known_idempotence_failures`) would
+/// stop every run at once.
+fn check_idempotence() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("ZH_CLEAN_FUZZ_IDEMPOTENCE").is_some_and(|v| v != "0"))
+}
+
+/// The ideographs, letters and digits of `s`, after the conversions the
+/// pipeline documents (NFC, radicals to ideographs, fullwidth to halfwidth);
+/// the same as in `tests/properties.rs`.
+pub fn letters(s: &str) -> String {
+    let s = zh_clean::hygiene::clean(s);
+    let mut chars: Vec<char> = s.chars().collect();
+    for i in 0..chars.len() {
+        let before_mark =
+            chars.get(i + 1).is_some_and(|&n| unicode_normalization::char::is_combining_mark(n));
+        if matches!(chars[i], '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
+            && !before_mark
+        {
+            chars[i] = char::from_u32(chars[i] as u32 - 0xFEE0).unwrap_or(chars[i]);
+        }
+    }
+    chars.into_iter().filter(|c| is_han(*c) || c.is_alphanumeric()).collect()
+}
+
+/// A byte sum picks the options, so that every input is all text and a
+/// mutation of it can reach every combination.
+fn pick(data: &[u8]) -> (CjkLatinSpace, Variants) {
+    let sum = data.iter().fold(0usize, |a, &b| a.wrapping_add(b as usize));
+    (POLICIES[sum % POLICIES.len()], VARIANTS[(sum / POLICIES.len()) % VARIANTS.len()])
+}
+
+/// The whole pipeline on arbitrary text (invalid UTF-8 replaced), under
+/// every profile: no panic; with variants off, no ideograph, letter or
+/// digit lost or reordered; `clean_cow` borrows only (a prefix of) the input.
+pub fn pipeline(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (policy, variants) = pick(data);
+    let want = letters(&text);
+    for profile in PROFILES {
+        let options = Options::new(profile).cjk_latin_space(policy);
+        let cleaner = Cleaner::new(options.clone().variants(variants));
+        let out = cleaner.clean_cow(&text);
+        if let Cow::Borrowed(b) = &out {
+            assert!(text.starts_with(*b), "borrowed output is not a prefix of the input");
+        }
+        let keeping = Cleaner::new(options.variants(Variants::None));
+        let kept = keeping.clean(&text);
+        assert_eq!(letters(&kept), want, "{profile:?} {policy:?} lost text of {text:?}: {kept:?}");
+        if check_idempotence()
+            && !text.contains(['\n', '\r', '\u{B}', '\u{C}', '\u{85}', '\u{2028}', '\u{2029}'])
+        {
+            assert_eq!(
+                cleaner.clean(&out),
+                out,
+                "{profile:?} {policy:?} {variants:?}: not idempotent on {text:?}"
+            );
+        }
+    }
+}
+
+/// The spacing stage alone on every line of arbitrary text, with the
+/// measured document statistics and with forced ones (clean, spaced,
+/// spaced with wide gaps), under every policy: no panic, and only spaces
+/// and tabs change.
+pub fn spacing(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let spaced = DocStats { spaced_cjk_pairs: 10, single_gaps: 10, ..DocStats::default() };
+    let wide = DocStats { wide_gaps: 2, ..spaced };
+    let stats = [DocStats::measure(&text), DocStats::default(), spaced, wide];
+    let strip = |s: &str| s.replace([' ', '\t'], "");
+    for line in text.split('\n') {
+        let want = strip(line);
+        for st in &stats {
+            for policy in POLICIES {
+                let out = Spacer::new(st, policy).fix(line);
+                assert_eq!(strip(&out), want, "{st:?} {policy:?} changed more than spaces in {line:?}");
+                if let Cow::Borrowed(b) = &out {
+                    assert_eq!(*b, line);
+                }
+            }
+        }
+    }
+}
+
+/// The command line's decoding of its input: strict decoding succeeds
+/// exactly on valid UTF-8 and borrows it, and otherwise names the first
+/// invalid byte's offset and up to four bytes from there; lossy decoding
+/// always succeeds and agrees with the standard library.
+pub fn decode(data: &[u8]) {
+    use zh_clean::decode::utf8;
+    match (utf8(data, false), std::str::from_utf8(data)) {
+        (Ok(s), Ok(_)) => {
+            assert!(matches!(s, Cow::Borrowed(_)));
+            assert_eq!(s.as_bytes(), data);
+        }
+        (Err(e), Err(std_err)) => {
+            assert_eq!(e.offset, std_err.valid_up_to());
+            assert!(e.offset < data.len());
+            assert!(!e.bytes.is_empty() && e.bytes.len() <= 4);
+            assert_eq!(&e.bytes[..], &data[e.offset..(e.offset + e.bytes.len())]);
+            let message = format!("zh-clean: <stdin>: {e}; use --lossy to replace invalid sequences");
+            assert!(message.contains(&format!("byte offset {}", e.offset)));
+        }
+        (ours, std) => panic!("strict decoding disagrees with std: {ours:?} vs {std:?}"),
+    }
+    let lossy = utf8(data, true).expect("lossy decoding never fails");
+    assert_eq!(lossy, String::from_utf8_lossy(data));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every file of `corpus/<target>/` (the committed seeds and whatever a
+    /// local fuzzing run added) and of `regressions/<target>/`.
+    fn replay(target: &str, run: fn(&[u8])) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut n = 0;
+        for dir in ["corpus", "regressions"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else { continue };
+            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for p in paths.iter().filter(|p| {
+                p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            }) {
+                let data = std::fs::read(p).expect("read input");
+                let result = std::panic::catch_unwind(|| run(&data));
+                assert!(result.is_ok(), "{target} fails on {}", p.display());
+                n += 1;
+            }
+        }
+        assert!(n > 0, "no inputs for {target}");
+    }
+
+    #[test]
+    fn pipeline_replays() {
+        replay("pipeline", super::pipeline);
+    }
+
+    #[test]
+    fn spacing_replays() {
+        replay("spacing", super::spacing);
+    }
+
+    #[test]
+    fn decode_replays() {
+        replay("decode", super::decode);
+    }
+
+    #[test]
+    fn known_inputs() {
+        super::pipeline(
+            "（ 香港 ， 2023年 11月 10日 ） 49 % 受訪 企業 與 德國 RWTH Aachen Campus 合作".as_bytes(),
+        );
+        super::spacing("香港 生產 力促 進局 U . S . News\n\t4 . 0 ".as_bytes());
+        super::decode(b"\xe9\xa6\x99\xe6\xb8\xaf\xff\xfe\xed\xa0\x80");
+        super::decode(b"");
+    }
+}
