@@ -153,11 +153,25 @@ fn cut(text: &str, max: usize, structure: bool) -> Option<(usize, bool)> {
     if let Some(nl) = text.rfind('\n') {
         return Some((nl + 1, false));
     }
+    // One line longer than a piece: cut after a space, and let the writer
+    // join the two halves of the line again.
     let mut at = text.rfind([' ', '\t']).map_or(text.len(), |i| i + 1);
     while !text.is_char_boundary(at) {
         at -= 1;
     }
     (at > 0).then_some((at, false))
+}
+
+/// What joins the cleaned halves of a line cut inside it: nothing between
+/// CJK text, a space between anything else (the spacing stage's rule for a
+/// spaced document; the two halves are cleaned apart).
+fn rejoin(before: &str, after: &str) -> &'static str {
+    let (a, b) = (before.chars().next_back(), after.chars().next());
+    match (a, b) {
+        (Some(a), Some(b)) if crate::chars::is_cjk(a) || crate::chars::is_cjk(b) => "",
+        (Some(_), Some(_)) => " ",
+        _ => "",
+    }
 }
 
 /// The last place in `text` where the whole text would be cut the same:
@@ -220,6 +234,7 @@ pub fn clean_stream<R: Read, W: Write>(
         pieces: 0,
         sep: "\n\n",
         ends_with_newline: false,
+        mid_line: None,
     };
     if opts.threads <= 1 {
         while let Some((piece, blank)) = pieces.next()? {
@@ -452,12 +467,21 @@ struct Writer {
     /// What goes before the next non-empty piece (with structure).
     sep: &'static str,
     ends_with_newline: bool,
+    /// The last character written, when the last piece ended inside a line.
+    mid_line: Option<char>,
 }
 
 impl Writer {
     fn write<W: Write>(&mut self, writer: &mut W, newline: bool, blank: bool, out: &str) -> io::Result<()> {
         self.ends_with_newline = newline;
-        if self.structure {
+        let continues_line = self.mid_line.take();
+        if let Some(last) = continues_line {
+            // The rest of a line cut inside it.
+            let mut buf = [0u8; 4];
+            writer.write_all(rejoin(last.encode_utf8(&mut buf), out).as_bytes())?;
+            writer.write_all(out.as_bytes())?;
+            self.wrote |= !out.is_empty();
+        } else if self.structure {
             // Groups are separated by one blank line; pieces of blank lines
             // vanish, as blank lines do.
             if !out.is_empty() {
@@ -466,9 +490,6 @@ impl Writer {
                 }
                 writer.write_all(out.as_bytes())?;
                 self.wrote = true;
-                self.sep = if blank { "\n\n" } else { "\n" };
-            } else {
-                self.sep = "\n\n";
             }
         } else {
             // Every line is kept: pieces are joined by the line end they
@@ -480,6 +501,10 @@ impl Writer {
             writer.write_all(out.as_bytes())?;
             self.wrote |= !out.is_empty();
         }
+        if !newline && !out.is_empty() {
+            self.mid_line = out.chars().next_back();
+        }
+        self.sep = if blank || out.is_empty() { "\n\n" } else { "\n" };
         self.pieces += 1;
         Ok(())
     }

@@ -319,7 +319,7 @@ fn missing_and_unreadable_files() {
     assert_eq!(stdout(&o), "香港生產\n九龍\n");
     let err = stderr(&o);
     assert!(err.contains(&format!("zh-clean: {}: No such file or directory", missing.display())), "{err}");
-    assert!(err.contains(&format!("zh-clean: {}: Is a directory", subdir.display())), "{err}");
+    assert!(err.contains(&format!("zh-clean: {}: is a directory", subdir.display())), "{err}");
     assert!(err.contains("zh-clean: 2 input(s) failed"), "{err}");
     assert_eq!(err.lines().count(), 3, "{err}");
 
@@ -360,6 +360,6 @@ fn invalid_stdin_among_files() {
     let o = run(&["-", arg(&a)], b"\xff\xfe");
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stdout(&o), "香港生產\n");
-    assert!(stderr(&o).contains("zh-clean: -: invalid UTF-8 at byte offset 0"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("zh-clean: <stdin>: invalid UTF-8 at byte offset 0"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
