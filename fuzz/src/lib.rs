@@ -132,6 +132,35 @@ pub fn decode(data: &[u8]) {
     assert_eq!(lossy, String::from_utf8_lossy(data));
 }
 
+/// JSON Lines: cleaning never panics; in skip mode every input line gives
+/// one output line; a record that parses comes back as JSON with the same
+/// keys in the same order.
+pub fn jsonl(data: &[u8]) {
+    use zh_clean::jsonl::{JsonlOptions, OnError, clean_jsonl, clean_record};
+    let text = String::from_utf8_lossy(data);
+    let cleaner = zh_clean::Cleaner::default();
+    let opts = JsonlOptions {
+        fields: vec!["text".into(), "a.b".into()],
+        on_error: OnError::Skip,
+        segment_field: None,
+    };
+    let mut out = Vec::new();
+    let stats = clean_jsonl(&cleaner, text.as_bytes(), &mut out, &opts).expect("skip mode does not fail");
+    let out = String::from_utf8(out).expect("UTF-8 output");
+    assert_eq!(out.lines().count(), text.lines().count(), "one line out per line in");
+    assert!(stats.records + stats.skipped <= text.lines().count());
+    for line in text.lines() {
+        if let Ok((cleaned, _)) = clean_record(&cleaner, line.trim_end_matches('\r'), &opts) {
+            let keys = |s: &str| -> Vec<String> {
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s)
+                    .map(|m| m.keys().cloned().collect())
+                    .unwrap_or_default()
+            };
+            assert_eq!(keys(&cleaned), keys(line.trim_end_matches('\r')), "{line:?}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -165,6 +194,11 @@ mod tests {
     #[test]
     fn spacing_replays() {
         replay("spacing", super::spacing);
+    }
+
+    #[test]
+    fn jsonl_replays() {
+        replay("jsonl", super::jsonl);
     }
 
     #[test]
