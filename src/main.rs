@@ -32,6 +32,9 @@ Stages, in pipeline order (names for --only and --skip):
                s2twp, t2s). --convert runs one OpenCC configuration instead;
                `--only variants --convert s2hk` runs that conversion alone.
 
+Also: `zh-clean completions bash|zsh|fish|elvish|powershell` prints shell completions,
+`zh-clean man` a man page.
+
 Exit status: 0 on success, 2 on bad usage or input that could not be read or decoded.";
 
 /// Clean Traditional Chinese text scraped from the web.
@@ -163,6 +166,16 @@ struct Args {
     #[arg(long, value_enum, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "text")]
     stats: Option<StatsFormat>,
 
+    /// Read options from a TOML file (the fields of the library's
+    /// `Options`, e.g. `profile = "tw"`, `variants = "auto"`); options on the
+    /// command line override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Print the effective options as TOML (usable with --config) and exit.
+    #[arg(long)]
+    print_config: bool,
+
     /// No progress line on a terminal.
     #[arg(short, long)]
     quiet: bool,
@@ -246,18 +259,39 @@ fn parse_stages(names: &[String]) -> Result<Vec<Stage>, String> {
     names.iter().filter(|n| !n.is_empty()).map(|n| n.trim().parse::<Stage>()).collect()
 }
 
-fn options(args: &Args) -> Result<Options, String> {
+/// The options: a `--config` file's (or the profile's defaults), then every
+/// option given on the command line on top.
+fn options(args: &Args, matches: &clap::ArgMatches) -> Result<Options, String> {
+    let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
     let profile = match args.profile {
         ProfileArg::Hk => Profile::Hk,
         ProfileArg::Tw => Profile::Tw,
         ProfileArg::Cn => Profile::Cn,
     };
-    let mut o = Options::new(profile).cjk_latin_space(match args.cjk_latin_space {
-        SpaceArg::Auto => CjkLatinSpace::Auto,
-        SpaceArg::Remove => CjkLatinSpace::Remove,
-        SpaceArg::Keep => CjkLatinSpace::Keep,
-        SpaceArg::Pangu => CjkLatinSpace::Pangu,
-    });
+    let mut o = match &args.config {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("config {}: {e}", path.display()))?;
+            let file: Options =
+                toml::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
+            if given("profile") {
+                // A profile on the command line brings its own defaults.
+                let defaults = Options::new(profile);
+                Options { profile, quotes: defaults.quotes, middle_dot: defaults.middle_dot, ..file }
+            } else {
+                file
+            }
+        }
+        None => Options::new(profile),
+    };
+    if args.config.is_none() || given("cjk_latin_space") {
+        o = o.cjk_latin_space(match args.cjk_latin_space {
+            SpaceArg::Auto => CjkLatinSpace::Auto,
+            SpaceArg::Remove => CjkLatinSpace::Remove,
+            SpaceArg::Keep => CjkLatinSpace::Keep,
+            SpaceArg::Pangu => CjkLatinSpace::Pangu,
+        });
+    }
     if let Some(q) = args.quotes {
         o = o.quotes(match q {
             QuotesArg::Corner => QuoteStyle::Corner,
@@ -265,22 +299,31 @@ fn options(args: &Args) -> Result<Options, String> {
             QuotesArg::Keep => QuoteStyle::Keep,
         });
     }
-    o = o.variants(match args.variants {
-        VariantsArg::Auto => Variants::Auto,
-        VariantsArg::Hk => Variants::Hk,
-        VariantsArg::Tw => Variants::Tw,
-        VariantsArg::Twp => Variants::Twp,
-        VariantsArg::Cn => Variants::Cn,
-        VariantsArg::None => Variants::None,
-    });
+    if args.config.is_none() || given("variants") {
+        o = o.variants(match args.variants {
+            VariantsArg::Auto => Variants::Auto,
+            VariantsArg::Hk => Variants::Hk,
+            VariantsArg::Tw => Variants::Tw,
+            VariantsArg::Twp => Variants::Twp,
+            VariantsArg::Cn => Variants::Cn,
+            VariantsArg::None => Variants::None,
+        });
+    }
     if let Some(config) = args.convert {
         o = o.convert(config);
     }
-    o = o.backend(match args.backend {
-        BackendArg::Builtin => Backend::Builtin,
-        BackendArg::OpenccSys => Backend::OpenccSys,
-    });
-    o = o.main_content(args.main_content).dedupe(args.dedupe);
+    if args.config.is_none() || given("backend") {
+        o = o.backend(match args.backend {
+            BackendArg::Builtin => Backend::Builtin,
+            BackendArg::OpenccSys => Backend::OpenccSys,
+        });
+    }
+    if args.main_content {
+        o = o.main_content(true);
+    }
+    if args.dedupe {
+        o = o.dedupe(true);
+    }
     if let Some(only) = &args.only {
         o = o.only(&parse_stages(only)?);
     }
@@ -290,6 +333,30 @@ fn options(args: &Args) -> Result<Options, String> {
         }
     }
     Ok(o)
+}
+
+/// `zh-clean completions SHELL` and `zh-clean man`: generated from the
+/// argument definitions. Returns `None` for any other command line.
+fn generated() -> Option<ExitCode> {
+    use clap::CommandFactory;
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut out = io::stdout();
+    match argv.get(1).and_then(|a| a.to_str()) {
+        Some("completions") if argv.len() == 3 => {
+            let shell = argv[2].to_str().and_then(|s| s.parse::<clap_complete::Shell>().ok());
+            let Some(shell) = shell else {
+                eprintln!("zh-clean: completions for bash, zsh, fish, elvish or powershell");
+                return Some(ExitCode::from(2));
+            };
+            clap_complete::generate(shell, &mut Args::command(), "zh-clean", &mut out);
+            Some(ExitCode::SUCCESS)
+        }
+        Some("man") if argv.len() == 2 => match clap_mangen::Man::new(Args::command()).render(&mut out) {
+            Ok(()) => Some(ExitCode::SUCCESS),
+            Err(e) => Some(write_error(&e)),
+        },
+        _ => None,
+    }
 }
 
 /// Why one input failed.
@@ -597,17 +664,37 @@ fn expand(args: &Args) -> (Vec<Input>, Vec<String>) {
 }
 
 fn main() -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
     use std::io::IsTerminal;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let args = Args::parse();
-    let options = match options(&args) {
+    if let Some(code) = generated() {
+        return code;
+    }
+    let matches = Args::command().get_matches();
+    let args = match Args::from_arg_matches(&matches) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
+    };
+    let options = match options(&args, &matches) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("zh-clean: {e}");
             return ExitCode::from(2);
         }
     };
+    if args.print_config {
+        return match toml::to_string(&options) {
+            Ok(t) => {
+                print!("{t}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("zh-clean: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let mut cleaner = match Cleaner::try_new(options) {
         Ok(c) => c,
         Err(e) => {

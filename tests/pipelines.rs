@@ -184,3 +184,115 @@ fn dedupe_keeps_first_copies_only() {
     let o = zh_clean(&[], input);
     assert_eq!(stdout(&o), "• 服務\n• 社區\n\n段落一。\n\n• 服務\n• 社區\n\n段落二。\n");
 }
+
+#[test]
+fn config_file_and_print_config() {
+    let dir = tmp("config");
+    let printed = zh_clean(&["--print-config", "--profile", "tw", "--variants", "none"], b"");
+    assert!(printed.status.success());
+    let toml = stdout(&printed);
+    assert!(toml.contains("profile = \"tw\"") && toml.contains("variants = \"none\""), "{toml}");
+    let cfg = dir.join("zh-clean.toml");
+    std::fs::write(&cfg, &toml).expect("write");
+    let input = "衞生 署 ， 威廉·陸斯佛 头发\n".as_bytes();
+    // The file's options apply …
+    assert_eq!(
+        stdout(&zh_clean(&["--config", cfg.to_str().unwrap_or_default()], input)),
+        "衞生署，威廉‧陸斯佛头发\n"
+    );
+    // … and the command line overrides them.
+    assert_eq!(
+        stdout(&zh_clean(&["--config", cfg.to_str().unwrap_or_default(), "--variants", "auto"], input)),
+        "衞生署，威廉‧陸斯佛頭髮\n"
+    );
+    std::fs::write(&cfg, "variants = \"nonsense\"\n").expect("write");
+    let o = zh_clean(&["--config", cfg.to_str().unwrap_or_default()], input);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("zh-clean.toml"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = zh_clean(&["completions", shell], b"");
+        assert!(o.status.success(), "{shell}");
+        assert!(stdout(&o).contains("main-content"), "{shell}");
+    }
+    assert_eq!(zh_clean(&["completions", "tcsh"], b"").status.code(), Some(2));
+    let man = stdout(&zh_clean(&["man"], b""));
+    assert!(man.contains(".TH zh-clean 1") && man.contains("jsonl"), "{man}");
+}
+
+/// A crash (SIGKILL) during `--in-place` leaves the file either as it was or
+/// completely cleaned, never half-written.
+#[test]
+fn interrupted_in_place_leaves_the_original_intact() {
+    let dir = tmp("interrupted");
+    let f = dir.join("big.txt");
+    let page = std::fs::read_to_string("fixtures/hkpc-ai-press-release.txt").expect("fixture");
+    let original = format!("{page}\n\n").repeat(200);
+    std::fs::write(&f, &original).expect("write");
+    let cleaned = zh_clean::Cleaner::default().clean(&original);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zh-clean"))
+        .args(["-j", "1", "--in-place", f.to_str().unwrap_or_default()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    let _ = child.kill();
+    let _ = child.wait();
+    let after = std::fs::read_to_string(&f).expect("read");
+    assert!(after == original || after == cleaned, "half-written: {} bytes", after.len());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Scaling out with GNU parallel (or, where it is not installed, `xargs -P`
+/// from findutils): one zh-clean per file, in parallel, gives what one
+/// zh-clean over the files gives. CI installs GNU parallel.
+#[test]
+fn gnu_parallel_runs_one_process_per_file() {
+    let dir = tmp("parallel");
+    let mut files = Vec::new();
+    for i in 0..6 {
+        let f = dir.join(format!("page{i}.txt"));
+        std::fs::write(&f, format!("第 {i} 頁 ： 香港 生產 力 局 ， 49 % 受訪 。\n")).expect("write");
+        files.push(f);
+    }
+    let bin = env!("CARGO_BIN_EXE_zh-clean");
+    let list: Vec<&str> = files.iter().map(|f| f.to_str().unwrap_or_default()).collect();
+    let together = stdout(&zh_clean(&list, b""));
+    let has_parallel = Command::new("parallel").arg("--version").output().is_ok_and(|o| o.status.success());
+    let o = if has_parallel {
+        Command::new("parallel").args(["--will-cite", "-k", "-j", "3", bin, "{}", ":::"]).args(&list).output()
+    } else {
+        // xargs -P does not keep the order: one output file per input.
+        Command::new("xargs")
+            .args(["-P", "3", "-n", "1", bin, "--output-dir", dir.join("out").to_str().unwrap_or_default()])
+            .stdin(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                if let Some(mut stdin) = child.stdin.take() {
+                    stdin.write_all(list.join("\n").as_bytes())?;
+                }
+                child.wait_with_output()
+            })
+    }
+    .expect("run GNU parallel or xargs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = if has_parallel {
+        String::from_utf8(o.stdout).expect("UTF-8")
+    } else {
+        files
+            .iter()
+            .map(|f| {
+                let rel = f.strip_prefix("/").unwrap_or(f);
+                std::fs::read_to_string(dir.join("out").join(rel)).expect("output file")
+            })
+            .collect()
+    };
+    assert_eq!(got, together);
+    assert!(got.contains("第5頁：香港生產力局，49%受訪。"));
+    std::fs::remove_dir_all(&dir).ok();
+}
