@@ -221,6 +221,15 @@ impl Spacer {
             if count_quotes {
                 quotes += left.bytes().filter(|&b| b == b'"').count();
             }
+            // The common case of spaced text, decided from the bytes alone:
+            // ideographs or CJK punctuation on both sides (rule 1).
+            if cjk_ends_at(bytes, ws) && cjk_starts_at(bytes, ws_end) {
+                edit.replace(ws, ws_end, "");
+                before_left = left;
+                chunk_start = ws_end;
+                i = if right_end < bytes.len() { Some(right_end) } else { None };
+                continue;
+            }
             let ctx = Ctx {
                 before_left,
                 left,
@@ -503,6 +512,28 @@ fn pangu_insert(text: &str) -> Cow<'_, str> {
         prev = Some(cls);
     }
     edit.finish()
+}
+
+/// Whether the three bytes at `i` encode an ideograph of U+4000–U+9FFF
+/// (not the Yijing symbols U+4DC0–U+4DFF) or CJK punctuation U+3001–U+303F.
+#[inline]
+fn cjk3(b: &[u8]) -> bool {
+    match *b {
+        [0xE5..=0xE9, _, _] => true,
+        [0xE4, second, _] => second != 0xB7,
+        [0xE3, 0x80, third] => third != 0x80,
+        _ => false,
+    }
+}
+
+#[inline]
+fn cjk_ends_at(bytes: &[u8], end: usize) -> bool {
+    end >= 3 && cjk3(&bytes[end - 3..end])
+}
+
+#[inline]
+fn cjk_starts_at(bytes: &[u8], start: usize) -> bool {
+    bytes.len() >= start + 3 && cjk3(&bytes[start..start + 3])
 }
 
 /// The next space or tab at or after `from`. Spaced text has one every few
