@@ -60,10 +60,16 @@
 //! | punctuation | [`punct`] | ASCII/fullwidth marks, quotes, dots, ellipses |
 //! | spacing | [`spacing`] | removes spurious spaces, repairs tokenizer artifacts |
 //! | variants | [`variants`] (engine: [`opencc`]) | Traditional/Simplified, Hong Kong/Taiwan forms |
+//! | segmentation (on request) | `segment` (feature `segment`) | words, with jieba on a Simplified shadow |
+//! | main content (on request) | [`content`] | article lines vs navigation, placeholders, repeats |
 //!
 //! Punctuation runs just before spacing on each paragraph, so that a mark it
 //! makes fullwidth (`( PDF版 )` → `（ PDF版 ）`) sheds its spaces in the same
 //! pass over the line.
+//!
+//! Around the pipeline: [`stream`] cleans a reader into a writer in bounded
+//! memory (identical output), `jsonl` (feature `jsonl`) cleans fields of
+//! JSON Lines records, [`stats`] counts what each stage did.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
