@@ -5,29 +5,18 @@
 //! Every run checks that the program did not panic; the outcome (exit
 //! status, message, output) is checked case by case.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zh-clean");
 
+mod common;
+
 /// Runs the binary with `args`, feeding `stdin`, and checks that it did not
 /// panic.
 fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn zh-clean");
-    let mut pipe = child.stdin.take().expect("stdin");
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait");
-    writer.join().expect("writer");
+    let out = common::zh_clean(args, stdin);
     assert_no_panic(&out.stderr);
     out
 }
