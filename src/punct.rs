@@ -253,11 +253,7 @@ fn next_candidate(line: &str, from: usize, phase: Phase) -> Option<usize> {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            let hit = match phase {
-                Phase::Pairs => matches!(b, b'(' | b'"'),
-                Phase::Context => matches!(b, b',' | b':' | b';' | b'!' | b'?' | b'.'),
-            };
-            if hit {
+            if is_mark(b as char, phase) {
                 return Some(i);
             }
             i += 1;
@@ -268,18 +264,26 @@ fn next_candidate(line: &str, from: usize, phase: Phase) -> Option<usize> {
             continue;
         }
         let (c, len) = crate::chars::decode_at(line, i);
-        let hit = match phase {
-            Phase::Pairs => matches!(c,
-                '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
-                | '“' | '‘' | '「' | '『' | '·' | '‧' | '･' | '・' | '•' | '―' | '─'),
-            Phase::Context => matches!(c, '。' | '…'),
-        };
-        if hit {
+        if is_mark(c, phase) {
             return Some(i);
         }
         i += len;
     }
     None
+}
+
+/// The characters a phase may change (the pairs phase also the marks it
+/// only changes under some options). The one list both the quick scan and
+/// the passes use.
+#[inline]
+fn is_mark(c: char, phase: Phase) -> bool {
+    match phase {
+        Phase::Pairs => matches!(c,
+            '(' | '"'
+            | '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
+            | '“' | '‘' | '「' | '『' | '·' | '‧' | '･' | '・' | '•' | '―' | '─'),
+        Phase::Context => matches!(c, ',' | ':' | ';' | '!' | '?' | '.' | '。' | '…'),
+    }
 }
 
 /// A quick scan: could the pairs pass, and the context pass, change
@@ -291,11 +295,9 @@ fn work(line: &str, o: &PunctOptions) -> (bool, bool) {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            match b {
-                b',' | b':' | b';' | b'!' | b'?' | b'.' => context = true,
-                b'(' | b'"' => pairs = true,
-                _ => {}
-            }
+            let c = b as char;
+            context |= is_mark(c, Phase::Context);
+            pairs |= is_mark(c, Phase::Pairs);
             i += 1;
             continue;
         }
@@ -304,14 +306,15 @@ fn work(line: &str, o: &PunctOptions) -> (bool, bool) {
             continue;
         }
         let (c, len) = crate::chars::decode_at(line, i);
-        match c {
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => pairs = true,
-            '“' | '‘' | '・' | '•' | '―' | '─' => pairs = true,
-            '「' | '『' => pairs |= o.quotes == QuoteStyle::Curly,
-            '·' | '‧' | '･' => pairs |= c != o.middle_dot,
-            '。' => context |= line[i + len..].starts_with('。'),
-            '…' => context = true,
-            _ => {}
+        if is_mark(c, Phase::Context) {
+            // `。` matters only as the start of `。。。`.
+            context |= c != '。' || line[i + len..].starts_with('。');
+        } else if is_mark(c, Phase::Pairs) {
+            pairs |= match c {
+                '「' | '『' => o.quotes == QuoteStyle::Curly,
+                '·' | '‧' | '･' => c != o.middle_dot,
+                _ => true,
+            };
         }
         if pairs && context {
             break;
