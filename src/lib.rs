@@ -106,56 +106,7 @@ struct ReadmeDoctests;
 pub use punct::QuoteStyle;
 pub use spacing::CjkLatinSpace;
 
-/// Decoding bytes into text.
-pub mod decode {
-    use std::borrow::Cow;
-    use std::fmt;
-
-    /// Input that is not valid UTF-8.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct InvalidUtf8 {
-        /// Byte offset of the first invalid byte.
-        pub offset: usize,
-        /// Up to four bytes from that offset.
-        pub bytes: Vec<u8>,
-    }
-
-    impl fmt::Display for InvalidUtf8 {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "invalid UTF-8 at byte offset {} (bytes", self.offset)?;
-            for b in &self.bytes {
-                write!(f, " {b:02x}")?;
-            }
-            write!(f, ")")
-        }
-    }
-
-    impl std::error::Error for InvalidUtf8 {}
-
-    /// Decodes `bytes` as UTF-8. With `lossy`, invalid sequences become
-    /// U+FFFD; without, the first one is an error naming its offset.
-    ///
-    /// ```
-    /// use zh_clean::decode::utf8;
-    /// assert_eq!(utf8("香港".as_bytes(), false).unwrap(), "香港");
-    /// let err = utf8(b"ab\xffcd", false).unwrap_err();
-    /// assert_eq!(err.offset, 2);
-    /// assert_eq!(utf8(b"ab\xffcd", true).unwrap(), "ab\u{FFFD}cd");
-    /// ```
-    pub fn utf8(bytes: &[u8], lossy: bool) -> Result<Cow<'_, str>, InvalidUtf8> {
-        if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
-            return Ok(Cow::Borrowed(s));
-        }
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(Cow::Borrowed(s)),
-            Err(_) if lossy => Ok(String::from_utf8_lossy(bytes)),
-            Err(e) => {
-                let offset = e.valid_up_to();
-                Err(InvalidUtf8 { offset, bytes: bytes[offset..].iter().take(4).copied().collect() })
-            }
-        }
-    }
-}
+pub mod decode;
 
 /// The cleaning pipeline, configured once and reused.
 ///

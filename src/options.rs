@@ -15,7 +15,9 @@ pub enum Profile {
     Hk,
     /// Taiwan: corner quotes `「」『』`, middle dot `‧` (U+2027).
     Tw,
-    /// Mainland China: curly quotes `“”‘’`, middle dot `·` (U+00B7).
+    /// Mainland China: curly quotes `“”‘’`, middle dot `·` (U+00B7), and
+    /// characters left as they are ([`Variants::None`]): Simplified text
+    /// stays Simplified unless a variants mode is asked for.
     Cn,
 }
 
@@ -91,9 +93,23 @@ impl std::str::FromStr for Stage {
 /// assert_eq!(options.middle_dot, '‧');
 /// assert!(!options.structure);
 /// ```
+///
+/// Deserialized (feature `serde`), a missing field takes the default of the
+/// profile the record names, exactly as [`Options::new`] gives it, and an
+/// unknown field is an error naming it:
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use zh_clean::{Options, Profile, QuoteStyle};
+/// let o: Options = serde_json::from_str(r#"{"profile": "tw", "quotes": "curly"}"#).unwrap();
+/// assert_eq!(o, Options::new(Profile::Tw).quotes(QuoteStyle::Curly));
+/// let err = serde_json::from_str::<Options>(r#"{"profil": "tw"}"#).unwrap_err();
+/// assert!(err.to_string().contains("unknown field `profil`"));
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(try_from = "OptionsFields"))]
 pub struct Options {
     /// The regional standard the defaults come from.
     pub profile: Profile,
@@ -138,6 +154,52 @@ pub enum Backend {
     OpenccSys,
 }
 
+/// The fields of [`Options`] as a configuration record gives them: each one
+/// optional, so that a missing one takes its profile's default.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionsFields {
+    profile: Option<Profile>,
+    hygiene: Option<bool>,
+    structure: Option<bool>,
+    spacing: Option<bool>,
+    punctuation: Option<bool>,
+    variants_stage: Option<bool>,
+    cjk_latin_space: Option<CjkLatinSpace>,
+    quotes: Option<QuoteStyle>,
+    middle_dot: Option<char>,
+    variants: Option<Variants>,
+    convert: Option<Config>,
+    backend: Option<Backend>,
+    main_content: Option<bool>,
+    dedupe: Option<bool>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<OptionsFields> for Options {
+    type Error = std::convert::Infallible;
+    fn try_from(f: OptionsFields) -> Result<Options, Self::Error> {
+        let d = Options::new(f.profile.unwrap_or_default());
+        Ok(Options {
+            profile: d.profile,
+            hygiene: f.hygiene.unwrap_or(d.hygiene),
+            structure: f.structure.unwrap_or(d.structure),
+            spacing: f.spacing.unwrap_or(d.spacing),
+            punctuation: f.punctuation.unwrap_or(d.punctuation),
+            variants_stage: f.variants_stage.unwrap_or(d.variants_stage),
+            cjk_latin_space: f.cjk_latin_space.unwrap_or(d.cjk_latin_space),
+            quotes: f.quotes.unwrap_or(d.quotes),
+            middle_dot: f.middle_dot.unwrap_or(d.middle_dot),
+            variants: f.variants.unwrap_or(d.variants),
+            convert: f.convert.or(d.convert),
+            backend: f.backend.unwrap_or(d.backend),
+            main_content: f.main_content.unwrap_or(d.main_content),
+            dedupe: f.dedupe.unwrap_or(d.dedupe),
+        })
+    }
+}
+
 impl Default for Options {
     /// The Hong Kong profile.
     fn default() -> Self {
@@ -168,7 +230,7 @@ impl Options {
             cjk_latin_space: CjkLatinSpace::Auto,
             quotes,
             middle_dot,
-            variants: Variants::Auto,
+            variants: if profile == Profile::Cn { Variants::None } else { Variants::Auto },
             convert: None,
             backend: Backend::Builtin,
             main_content: false,
@@ -346,5 +408,21 @@ mod tests {
         assert_eq!(back, o);
         let partial: Options = serde_json::from_str(r#"{"structure": false}"#).unwrap();
         assert_eq!(partial, Options::default().stage(Stage::Structure, false));
+        // A profile named in the record brings its defaults, as `new` does.
+        for (name, profile) in [("hk", Profile::Hk), ("tw", Profile::Tw), ("cn", Profile::Cn)] {
+            let o: Options = serde_json::from_str(&format!(r#"{{"profile": "{name}"}}"#)).unwrap();
+            assert_eq!(o, Options::new(profile), "{name}");
+        }
+        let o: Options = serde_json::from_str(r#"{"profile": "tw", "middle_dot": "·"}"#).unwrap();
+        assert_eq!(o, Options::new(Profile::Tw).middle_dot('·'));
+        let err = serde_json::from_str::<Options>(r#"{"profil": "tw"}"#).unwrap_err().to_string();
+        assert!(err.contains("unknown field `profil`"), "{err}");
+    }
+
+    #[test]
+    fn the_mainland_profile_keeps_characters() {
+        assert_eq!(Options::new(Profile::Cn).variants, Variants::None);
+        assert_eq!(Options::new(Profile::Hk).variants, Variants::Auto);
+        assert_eq!(Options::new(Profile::Tw).variants, Variants::Auto);
     }
 }

@@ -335,11 +335,13 @@ fn cjk_before(c: Option<char>) -> bool {
     c.is_some_and(|c| is_han(c) || matches!(c, '」' | '』' | '）' | '》' | '〉' | '】' | '”'))
 }
 
-/// CJK text or the end of the line.
+/// CJK text, an opening curly quote (which the mainland profile keeps, and
+/// which opens CJK text as `「` does) or the end of the line.
 #[inline]
 fn cjk_after(c: Option<char>) -> bool {
     match c {
         None => true,
+        Some('“' | '‘') => true,
         Some(c) => matches!(class(c), Class::Han | Class::CjkPunct),
     }
 }
@@ -428,6 +430,12 @@ mod tests {
         );
         assert_eq!(hk("完結."), "完結。");
         assert_eq!(hk("「引文」,然後"), "「引文」，然後");
+        // An opening curly quote after the mark opens CJK text, whatever the
+        // quote style: the mark before it is a CJK mark.
+        assert_eq!(cn("他說:“你好”"), "他說：“你好”");
+        assert_eq!(cn("他說:‘你好’"), "他說：‘你好’");
+        assert_eq!(hk("他說:“你好”"), "他說：「你好」");
+        assert_eq!(cn("He said:“hi”"), "He said:“hi”");
     }
 
     #[test]

@@ -255,3 +255,190 @@ fn output_dir_mirrors_the_inputs() {
     assert!(leftovers.is_empty());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zh-clean-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    dir
+}
+
+#[test]
+fn stats_is_a_plain_flag() {
+    let dir = tmp("stats");
+    let f = dir.join("a.txt");
+    std::fs::write(&f, "香港 生產\n").expect("write");
+    let o = zh_clean(&["--stats", f.to_str().unwrap_or_default()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "香港生產\n");
+    assert!(stderr(&o).contains("spaces_removed=1"), "{}", stderr(&o));
+    let o = zh_clean(&["--stats", "--stats-format", "json", f.to_str().unwrap_or_default()], b"");
+    let json: serde_json::Value = serde_json::from_str(stderr(&o).trim()).expect("JSON stats");
+    assert_eq!(json["spaces_removed"], 1);
+    // A format without --stats would do nothing.
+    assert_eq!(zh_clean(&["--stats-format", "json"], b"x").status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn config_profiles_apply_as_on_the_command_line_and_unknown_keys_fail() {
+    let dir = tmp("config");
+    let cfg = dir.join("run.toml");
+    let input = "他 說 : “ 你好 ” ， 威廉 · 陸斯佛 。 头发\n".as_bytes();
+    for profile in ["hk", "tw", "cn"] {
+        std::fs::write(&cfg, format!("profile = \"{profile}\"\n")).expect("write");
+        let from_file = zh_clean(&["--config", cfg.to_str().unwrap_or_default()], input);
+        let from_flag = zh_clean(&["--profile", profile], input);
+        assert!(from_file.status.success(), "{}", stderr(&from_file));
+        assert_eq!(stdout(&from_file), stdout(&from_flag), "{profile}");
+    }
+    std::fs::write(&cfg, "jobs = 2\nprofil = \"tw\"\n").expect("write");
+    let o = zh_clean(&["--config", cfg.to_str().unwrap_or_default()], input);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("run.toml") && err.contains("line 2") && err.contains("profil"), "{err}");
+    // Pipeline settings: JSON Lines fields, jobs, encoding, segmentation.
+    std::fs::write(
+        &cfg,
+        "jsonl = true\nfields = [\"body\"]\njobs = 2\nencoding = \"utf-8\"\nsegment_field = \"words\"\nwords_only = true\n",
+    )
+    .expect("write");
+    let o =
+        zh_clean(&["--config", cfg.to_str().unwrap_or_default()], "{\"body\":\"香港 生產 。\"}\n".as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"body\":\"香港生產。\",\"words\":[\"香港\",\"生產\"]}\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_mainland_profile_keeps_simplified_text_and_fullwidth_colons() {
+    let input = "他 说 : “ 你好 ” 。 头发\n".as_bytes();
+    assert_eq!(stdout(&zh_clean(&["--profile", "cn"], input)), "他说：“你好”。头发\n");
+    assert_eq!(stdout(&zh_clean(&["--profile", "cn", "--variants", "tw"], input)), "他說：“你好”。頭髮\n");
+}
+
+#[test]
+fn generated_man_page_and_completions_and_a_file_named_man() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = zh_clean(&["--generate", shell], b"");
+        assert!(o.status.success(), "{shell}");
+        assert!(stdout(&o).contains("main-content"), "{shell}");
+    }
+    let man = stdout(&zh_clean(&["--generate", "man"], b""));
+    assert!(man.contains(".TH zh-clean 1") && man.contains("jsonl"), "{man}");
+    assert_eq!(zh_clean(&["--generate", "tcsh"], b"").status.code(), Some(2));
+    let dir = tmp("man");
+    for name in ["man", "completions"] {
+        std::fs::write(dir.join(name), "香港 生產\n").expect("write");
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_zh-clean"))
+        .current_dir(&dir)
+        .args(["man", "completions"])
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "香港生產\n香港生產\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn flags_that_would_do_nothing_are_usage_errors() {
+    let dir = tmp("useless");
+    let dict = dir.join("dict.txt");
+    std::fs::write(&dict, "生產力 10\n").expect("write");
+    for args in [
+        vec!["--user-dict", dict.to_str().unwrap_or_default()],
+        vec!["--color", "always"],
+        vec!["--convert", "s2hk", "--variants", "tw"],
+        vec!["--only", ""],
+        vec!["--jsonl", "--segment"],
+        vec!["--delimiter", "/"],
+        vec!["--field", "text"],
+        vec!["--words-only"],
+        vec!["-L"],
+        vec!["--jobs", "0"],
+    ] {
+        let o = zh_clean(&args, "香港 生產\n".as_bytes());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(!stderr(&o).is_empty(), "{args:?}");
+    }
+    let o = zh_clean(&["--jsonl", "--segment"], b"{}\n");
+    assert!(stderr(&o).contains("--segment-field"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Runs the binary with standard input and standard error on a terminal
+/// (a pseudo-terminal made by Python's `pty` module), feeding `input` and
+/// then end-of-file; returns what the terminal showed.
+fn on_a_terminal(args: &[&str], input: &str) -> String {
+    let script = r#"
+import os, pty, sys, select, time
+args = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(args[0], args)
+data = sys.stdin.buffer.read()
+time.sleep(0.3)
+if data:
+    os.write(fd, data)
+os.write(fd, b"\x04")
+out = b""
+while True:
+    try:
+        r, _, _ = select.select([fd], [], [], 60)
+        if not r:
+            break
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+"#;
+    let mut all = vec!["-c", script, env!("CARGO_BIN_EXE_zh-clean")];
+    all.extend_from_slice(args);
+    let mut child = std::process::Command::new("python3")
+        .args(&all)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is needed for the terminal tests");
+    use std::io::Write;
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    let o = child.wait_with_output().expect("wait");
+    assert!(o.status.success(), "python3 pty runner failed");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn a_terminal_on_standard_input_gets_a_hint() {
+    let shown = on_a_terminal(&[], "香港 生產\n");
+    assert!(shown.contains("reading standard input from the terminal"), "{shown:?}");
+    assert!(shown.contains("香港生產"), "{shown:?}");
+    let shown = on_a_terminal(&["-q"], "香港 生產\n");
+    assert!(!shown.contains("reading standard input"), "{shown:?}");
+}
+
+#[test]
+fn a_progress_bar_on_a_terminal_only() {
+    let dir = tmp("progress");
+    let page = std::fs::read_to_string("fixtures/hkpc-ai-press-release.txt").expect("fixture");
+    let f = dir.join("big.txt");
+    std::fs::write(&f, format!("{page}\n\n").repeat(300)).expect("write");
+    let out = dir.join("out");
+    let args = ["--output-dir", out.to_str().unwrap_or_default(), f.to_str().unwrap_or_default()];
+    let shown = on_a_terminal(&args, "");
+    assert!(shown.contains("zh-clean") && shown.contains("MiB"), "{shown:?}");
+    let mut quiet = vec!["-q"];
+    quiet.extend_from_slice(&args);
+    let shown = on_a_terminal(&quiet, "");
+    assert!(!shown.contains("MiB"), "{shown:?}");
+    // Not a terminal: nothing on standard error.
+    let o = zh_clean(&args, b"");
+    assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}

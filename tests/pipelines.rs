@@ -130,7 +130,7 @@ fn stats_on_stderr() {
     assert_eq!(stdout(&o), "香港生產力局，頭髮\n");
     let err = stderr(&o);
     assert!(err.contains("spaces_removed=5") && err.contains("characters_converted=2"), "{err}");
-    let o = zh_clean(&["--stats=json"], "香港 生產\n".as_bytes());
+    let o = zh_clean(&["--stats", "--stats-format", "json"], "香港 生產\n".as_bytes());
     let json: serde_json::Value = serde_json::from_str(stderr(&o).trim()).expect("JSON stats");
     assert_eq!(json["spaces_removed"], 1);
     assert_eq!(json["bytes_in"], 14);
@@ -187,18 +187,6 @@ fn config_file_and_print_config() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("zh-clean.toml"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
-}
-
-#[test]
-fn completions_and_man_page() {
-    for shell in ["bash", "zsh", "fish"] {
-        let o = zh_clean(&["completions", shell], b"");
-        assert!(o.status.success(), "{shell}");
-        assert!(stdout(&o).contains("main-content"), "{shell}");
-    }
-    assert_eq!(zh_clean(&["completions", "tcsh"], b"").status.code(), Some(2));
-    let man = stdout(&zh_clean(&["man"], b""));
-    assert!(man.contains(".TH zh-clean 1") && man.contains("jsonl"), "{man}");
 }
 
 /// A crash (SIGKILL) during `--in-place` leaves the file either as it was or
@@ -272,4 +260,124 @@ fn gnu_parallel_runs_one_process_per_file() {
     assert_eq!(got, together);
     assert!(got.contains("第5頁：香港生產力局，49%受訪。"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn jsonl_records_are_decoded_one_by_one() {
+    let input = b"{\"text\":\"\xe9\xa6\x99 \xe6\xb8\xaf\"}\n{\"text\":\"\xe4\xb9\x9d \xe9\xbe\x8d\xff\"}\n{\"text\":\"\xe4\xb9\x9d \xe9\xbe\x8d\"}\n";
+    let o = zh_clean(&["--jsonl"], input);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    // The bad byte is line 2's 17th byte, offset 35 in the input.
+    assert!(err.contains("line 2") && err.contains("offset 35"), "{err}");
+    assert_eq!(stdout(&o), "{\"text\":\"香港\"}\n");
+    let o = zh_clean(&["--jsonl", "--lossy"], input);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"text\":\"香港\"}\n{\"text\":\"九龍\u{FFFD}\"}\n{\"text\":\"九龍\"}\n");
+    let o = zh_clean(&["--jsonl", "--on-error", "skip", "--stats"], input);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(&o.stdout[..], &b"{\"text\":\"\xe9\xa6\x99\xe6\xb8\xaf\"}\n{\"text\":\"\xe4\xb9\x9d \xe9\xbe\x8d\xff\"}\n{\"text\":\"\xe4\xb9\x9d\xe9\xbe\x8d\"}\n"[..]);
+    let err = stderr(&o);
+    assert!(err.contains("records=2") && err.contains("skipped=1"), "{err}");
+}
+
+#[test]
+fn jsonl_keeps_every_byte_it_does_not_clean() {
+    let input = "\u{FEFF}{\"a\":1,\"text\":\"香港 生產\",\"a\":2}\n{\"te\\u0078t\":\"九 龍\", \"n\": 1.50}\n";
+    let o = zh_clean(&["--jsonl"], input.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "\u{FEFF}{\"a\":1,\"text\":\"香港生產\",\"a\":2}\n{\"te\\u0078t\":\"九龍\", \"n\": 1.50}\n"
+    );
+    // Array paths.
+    let input = "{\"items\":[{\"text\":\"香港 生產\"},{\"x\":1}],\"tags\":[\"九 龍\",3]}\n";
+    let o = zh_clean(&["--jsonl", "--field", "items[].text", "--field", "tags[]"], input.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"items\":[{\"text\":\"香港生產\"},{\"x\":1}],\"tags\":[\"九龍\",3]}\n");
+    // A lone surrogate in a field to clean is reported.
+    let o = zh_clean(&["--jsonl"], b"{\"text\":\"\\ud800 x\"}\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+}
+
+#[test]
+fn jsonl_stats_warnings_and_threads() {
+    let mut input = String::new();
+    for i in 0..3000 {
+        input.push_str(&format!("{{\"id\":{i},\"text\":\"第 {i} 條 ： 香港 生產 力 局\",\"n\":{i}}}\n"));
+    }
+    let one = zh_clean(&["--jsonl", "-j", "1"], input.as_bytes());
+    let four = zh_clean(&["--jsonl", "-j", "4"], input.as_bytes());
+    assert!(one.status.success() && four.status.success());
+    assert_eq!(one.stdout, four.stdout);
+    assert!(stdout(&one).starts_with("{\"id\":0,\"text\":\"第0條：香港生產力局\",\"n\":0}\n"));
+    let o = zh_clean(
+        &[
+            "--jsonl",
+            "--stats",
+            "--stats-format",
+            "json",
+            "--field",
+            "text",
+            "--field",
+            "title",
+            "--field",
+            "n",
+        ],
+        input.as_bytes(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("field title is absent from every record"), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_str(err.lines().last().unwrap_or_default()).expect("JSON stats");
+    assert_eq!(json["records"], 3000);
+    assert_eq!(json["fields_cleaned"], 3000);
+    assert_eq!(json["fields_changed"], 3000);
+    assert_eq!(json["fields_missing"], 3000);
+    assert_eq!(json["fields_not_string"], 3000);
+}
+
+#[test]
+fn encodings_by_byte_order_mark_detection_and_strictness() {
+    // UTF-16 with a byte-order mark, both byte orders.
+    let text = "香港 生產 力 局\n";
+    let mut le = vec![0xff, 0xfe];
+    let mut be = vec![0xfe, 0xff];
+    for u in text.encode_utf16() {
+        le.extend_from_slice(&u.to_le_bytes());
+        be.extend_from_slice(&u.to_be_bytes());
+    }
+    for bytes in [&le, &be] {
+        let o = zh_clean(&["--encoding", "auto"], bytes);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stdout(&o), "香港生產力局\n");
+    }
+    // Short Big5.
+    let (big5, _, _) = encoding_rs::BIG5.encode("中文");
+    let o = zh_clean(&["--encoding", "auto"], &big5);
+    assert_eq!(stdout(&o), "中文", "{}", stderr(&o));
+    // Big5 followed by UTF-8: never silent garbage.
+    let (mut mixed, _, _) = encoding_rs::BIG5.encode("香港生產力局今天公布研究報告。");
+    let mixed = {
+        let mut m = mixed.to_vec();
+        m.extend_from_slice("九龍城寨的歷史。\n".as_bytes());
+        mixed = std::borrow::Cow::Owned(m);
+        mixed
+    };
+    let o = zh_clean(&["--encoding", "auto"], &mixed);
+    let out = stdout(&o);
+    assert!(!o.status.success() || !stderr(&o).is_empty(), "mixed input accepted silently: {out:?}");
+    assert!(!out.contains('Ã') && !out.contains('¤'), "{out:?}");
+    // Invalid bytes in an explicit legacy encoding: an error with the offset,
+    // or U+FFFD with --lossy.
+    let mut bad = encoding_rs::BIG5.encode("香港").0.to_vec();
+    bad.extend_from_slice(b"\xff\xff");
+    let o = zh_clean(&["--encoding", "big5"], &bad);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("offset 4"), "{}", stderr(&o));
+    let o = zh_clean(&["--encoding", "big5", "--lossy"], &bad);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("香港\u{FFFD}"), "{}", stdout(&o));
 }

@@ -1,0 +1,346 @@
+//! Settings: what the command line and a `--config` file both say, merged
+//! (the command line wins) and resolved into the library's [`Options`] and
+//! the run's input and output settings.
+//!
+//! A config file holds the settings of a pipeline run, with the long flag
+//! names as keys (`_` for `-`). Flags that say *what to do to which files*
+//! (`--in-place`, `--output-dir`, `--check`, `--diff`, `-r`, the files)
+//! stay on the command line, so that a shared config file can never make a
+//! run rewrite files. A profile applies its defaults identically from both
+//! places: the profile is chosen first, then every key given anywhere is
+//! applied on top of its defaults.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use zh_clean::opencc::Config;
+use zh_clean::{Backend, CjkLatinSpace, Options, Profile, QuoteStyle, Stage, Variants};
+
+use crate::args::{
+    Args, BackendArg, EncodingArg, OnErrorArg, ProfileArg, QuotesArg, SpaceArg, StatsFormat, VariantsArg,
+};
+
+/// Every setting, optional: `None` is "not said here".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileArg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cjk_latin_space: Option<SpaceArg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<QuotesArg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub middle_dot: Option<char>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<VariantsArg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convert: Option<Config>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backend: Option<BackendArg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_content: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dedupe: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_dict: Option<Vec<PathBuf>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words_only: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<EncodingArg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lossy: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decompress: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jsonl: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_error: Option<OnErrorArg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment_field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats_format: Option<StatsFormat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quiet: Option<bool>,
+}
+
+/// `Some(true)` for a flag given, `None` otherwise.
+fn flag(on: bool) -> Option<bool> {
+    on.then_some(true)
+}
+
+impl Settings {
+    /// What the command line says.
+    pub fn from_args(a: &Args) -> Settings {
+        Settings {
+            profile: a.profile,
+            only: a.only.clone(),
+            skip: a.skip.clone(),
+            cjk_latin_space: a.cjk_latin_space,
+            quotes: a.quotes,
+            middle_dot: None,
+            variants: a.variants,
+            convert: a.convert,
+            backend: a.backend,
+            main_content: flag(a.main_content),
+            dedupe: flag(a.dedupe),
+            segment: flag(a.segment),
+            delimiter: a.delimiter.clone(),
+            user_dict: (!a.user_dict.is_empty()).then(|| a.user_dict.clone()),
+            words_only: flag(a.words_only),
+            encoding: a.encoding,
+            lossy: flag(a.lossy),
+            decompress: flag(a.decompress),
+            jsonl: flag(a.jsonl),
+            fields: (!a.field.is_empty()).then(|| a.field.clone()),
+            on_error: a.on_error,
+            segment_field: a.segment_field.clone(),
+            jobs: a.jobs,
+            stats: flag(a.stats),
+            stats_format: a.stats_format,
+            quiet: flag(a.quiet),
+        }
+    }
+
+    /// Reads a config file; errors name the file and, for TOML errors, the
+    /// line and the key.
+    pub fn from_file(path: &Path) -> Result<Settings, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("config {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))
+    }
+
+    /// `self` where it says something, `base` elsewhere.
+    pub fn over(self, base: Settings) -> Settings {
+        Settings {
+            profile: self.profile.or(base.profile),
+            only: self.only.or(base.only),
+            skip: self.skip.or(base.skip),
+            cjk_latin_space: self.cjk_latin_space.or(base.cjk_latin_space),
+            quotes: self.quotes.or(base.quotes),
+            middle_dot: self.middle_dot.or(base.middle_dot),
+            // A conversion or a mode given on the command line replaces
+            // either from the file.
+            variants: if self.convert.is_some() { self.variants } else { self.variants.or(base.variants) },
+            convert: if self.variants.is_some() { self.convert } else { self.convert.or(base.convert) },
+            backend: self.backend.or(base.backend),
+            main_content: self.main_content.or(base.main_content),
+            dedupe: self.dedupe.or(base.dedupe),
+            segment: self.segment.or(base.segment),
+            delimiter: self.delimiter.or(base.delimiter),
+            user_dict: self.user_dict.or(base.user_dict),
+            words_only: self.words_only.or(base.words_only),
+            encoding: self.encoding.or(base.encoding),
+            lossy: self.lossy.or(base.lossy),
+            decompress: self.decompress.or(base.decompress),
+            jsonl: self.jsonl.or(base.jsonl),
+            fields: self.fields.or(base.fields),
+            on_error: self.on_error.or(base.on_error),
+            segment_field: self.segment_field.or(base.segment_field),
+            jobs: self.jobs.or(base.jobs),
+            stats: self.stats.or(base.stats),
+            stats_format: self.stats_format.or(base.stats_format),
+            quiet: self.quiet.or(base.quiet),
+        }
+    }
+
+    /// The library options: the profile's defaults, then every setting
+    /// given.
+    pub fn options(&self) -> Result<Options, String> {
+        if self.convert.is_some() && self.variants.is_some() {
+            return Err("both `variants` and `convert` are set; choose one".into());
+        }
+        let profile = match self.profile.unwrap_or(ProfileArg::Hk) {
+            ProfileArg::Hk => Profile::Hk,
+            ProfileArg::Tw => Profile::Tw,
+            ProfileArg::Cn => Profile::Cn,
+        };
+        let mut o = Options::new(profile);
+        if let Some(s) = self.cjk_latin_space {
+            o = o.cjk_latin_space(match s {
+                SpaceArg::Auto => CjkLatinSpace::Auto,
+                SpaceArg::Remove => CjkLatinSpace::Remove,
+                SpaceArg::Keep => CjkLatinSpace::Keep,
+                SpaceArg::Pangu => CjkLatinSpace::Pangu,
+            });
+        }
+        if let Some(q) = self.quotes {
+            o = o.quotes(match q {
+                QuotesArg::Corner => QuoteStyle::Corner,
+                QuotesArg::Curly => QuoteStyle::Curly,
+                QuotesArg::Keep => QuoteStyle::Keep,
+            });
+        }
+        if let Some(dot) = self.middle_dot {
+            o = o.middle_dot(dot);
+        }
+        if let Some(v) = self.variants {
+            o = o.variants(match v {
+                VariantsArg::Auto => Variants::Auto,
+                VariantsArg::Hk => Variants::Hk,
+                VariantsArg::Tw => Variants::Tw,
+                VariantsArg::Twp => Variants::Twp,
+                VariantsArg::Cn => Variants::Cn,
+                VariantsArg::None => Variants::None,
+            });
+        }
+        if let Some(c) = self.convert {
+            o = o.convert(c);
+        }
+        if let Some(b) = self.backend {
+            o = o.backend(match b {
+                BackendArg::Builtin => Backend::Builtin,
+                BackendArg::OpenccSys => Backend::OpenccSys,
+            });
+        }
+        o = o.main_content(self.main_content.unwrap_or(false)).dedupe(self.dedupe.unwrap_or(false));
+        if let Some(only) = &self.only {
+            let stages = parse_stages(only)?;
+            if stages.is_empty() {
+                return Err("`only` needs at least one stage".into());
+            }
+            o = o.only(&stages);
+        }
+        if let Some(skip) = &self.skip {
+            for s in parse_stages(skip)? {
+                o = o.stage(s, false);
+            }
+        }
+        Ok(o)
+    }
+
+    /// The effective settings, every key filled in, for `--print-config`.
+    pub fn effective(&self) -> Result<Settings, String> {
+        let o = self.options()?;
+        let skipped: Vec<String> =
+            Stage::ALL.into_iter().filter(|s| !o.runs(*s)).map(|s| s.name().to_owned()).collect();
+        Ok(Settings {
+            profile: Some(self.profile.unwrap_or(ProfileArg::Hk)),
+            only: None,
+            skip: Some(skipped),
+            cjk_latin_space: Some(self.cjk_latin_space.unwrap_or(SpaceArg::Auto)),
+            quotes: Some(match o.quotes {
+                QuoteStyle::Corner => QuotesArg::Corner,
+                QuoteStyle::Curly => QuotesArg::Curly,
+                QuoteStyle::Keep => QuotesArg::Keep,
+            }),
+            middle_dot: Some(o.middle_dot),
+            variants: if o.convert.is_some() {
+                None
+            } else {
+                Some(match o.variants {
+                    Variants::Auto => VariantsArg::Auto,
+                    Variants::Hk => VariantsArg::Hk,
+                    Variants::Tw => VariantsArg::Tw,
+                    Variants::Twp => VariantsArg::Twp,
+                    Variants::Cn => VariantsArg::Cn,
+                    Variants::None => VariantsArg::None,
+                })
+            },
+            convert: o.convert,
+            backend: Some(self.backend.unwrap_or(BackendArg::Builtin)),
+            main_content: Some(o.main_content),
+            dedupe: Some(o.dedupe),
+            segment: Some(self.segment.unwrap_or(false)),
+            delimiter: Some(self.delimiter()),
+            user_dict: Some(self.user_dict.clone().unwrap_or_default()),
+            words_only: Some(self.words_only.unwrap_or(false)),
+            encoding: Some(self.encoding.unwrap_or(EncodingArg::Utf8)),
+            lossy: Some(self.lossy.unwrap_or(false)),
+            decompress: Some(self.decompress.unwrap_or(false)),
+            jsonl: Some(self.jsonl.unwrap_or(false)),
+            fields: Some(self.fields()),
+            on_error: Some(self.on_error.unwrap_or(OnErrorArg::Fail)),
+            segment_field: self.segment_field.clone(),
+            jobs: self.jobs,
+            stats: Some(self.stats.unwrap_or(false)),
+            stats_format: Some(self.stats_format.unwrap_or(StatsFormat::Text)),
+            quiet: Some(self.quiet.unwrap_or(false)),
+        })
+    }
+
+    pub fn delimiter(&self) -> String {
+        self.delimiter.clone().unwrap_or_else(|| " ".to_owned())
+    }
+
+    pub fn fields(&self) -> Vec<String> {
+        self.fields.clone().unwrap_or_else(|| vec!["text".to_owned()])
+    }
+
+    pub fn threads(&self) -> usize {
+        self.jobs
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1)
+    }
+
+    pub fn is(&self, flag: Option<bool>) -> bool {
+        flag.unwrap_or(false)
+    }
+}
+
+fn parse_stages(names: &[String]) -> Result<Vec<Stage>, String> {
+    names.iter().filter(|n| !n.trim().is_empty()).map(|n| n.trim().parse::<Stage>()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_brings_the_same_defaults_from_both_places() {
+        let file: Settings = toml::from_str("profile = \"tw\"\n").unwrap();
+        let cli = Settings { profile: Some(ProfileArg::Tw), ..Settings::default() };
+        assert_eq!(file.options().unwrap(), cli.options().unwrap());
+        assert_eq!(file.options().unwrap(), Options::new(Profile::Tw));
+        let file: Settings = toml::from_str("profile = \"cn\"\n").unwrap();
+        assert_eq!(file.options().unwrap(), Options::new(Profile::Cn));
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_and_line() {
+        let err = toml::from_str::<Settings>("jobs = 2\nprofil = \"tw\"\n").unwrap_err().to_string();
+        assert!(err.contains("profil") && err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn the_command_line_wins() {
+        let file: Settings = toml::from_str("profile = \"tw\"\nvariants = \"none\"\njobs = 3").unwrap();
+        let cli = Settings { variants: Some(VariantsArg::Auto), ..Settings::default() };
+        let merged = cli.over(file);
+        assert_eq!(merged.variants, Some(VariantsArg::Auto));
+        assert_eq!(merged.profile, Some(ProfileArg::Tw));
+        assert_eq!(merged.threads(), 3);
+        // A conversion on the command line replaces the file's mode.
+        let file: Settings = toml::from_str("variants = \"tw\"").unwrap();
+        let cli = Settings { convert: Some(Config::S2hk), ..Settings::default() };
+        assert_eq!(cli.over(file).options().unwrap().convert, Some(Config::S2hk));
+    }
+
+    #[test]
+    fn printed_settings_read_back_to_the_same_options() {
+        let s = Settings {
+            profile: Some(ProfileArg::Cn),
+            skip: Some(vec!["structure".into()]),
+            fields: Some(vec!["a.b".into()]),
+            ..Settings::default()
+        };
+        let printed = toml::to_string(&s.effective().unwrap()).unwrap();
+        let back: Settings = toml::from_str(&printed).unwrap();
+        assert_eq!(back.options().unwrap(), s.options().unwrap());
+        assert_eq!(back.fields(), ["a.b"]);
+    }
+}
