@@ -109,7 +109,7 @@ impl std::str::FromStr for Stage {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "OptionsFields"))]
+#[cfg_attr(feature = "serde", serde(from = "OptionsFields"))]
 pub struct Options {
     /// The regional standard the defaults come from.
     pub profile: Profile,
@@ -177,11 +177,10 @@ struct OptionsFields {
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<OptionsFields> for Options {
-    type Error = std::convert::Infallible;
-    fn try_from(f: OptionsFields) -> Result<Options, Self::Error> {
+impl From<OptionsFields> for Options {
+    fn from(f: OptionsFields) -> Options {
         let d = Options::new(f.profile.unwrap_or_default());
-        Ok(Options {
+        Options {
             profile: d.profile,
             hygiene: f.hygiene.unwrap_or(d.hygiene),
             structure: f.structure.unwrap_or(d.structure),
@@ -196,7 +195,7 @@ impl TryFrom<OptionsFields> for Options {
             backend: f.backend.unwrap_or(d.backend),
             main_content: f.main_content.unwrap_or(d.main_content),
             dedupe: f.dedupe.unwrap_or(d.dedupe),
-        })
+        }
     }
 }
 

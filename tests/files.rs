@@ -222,6 +222,14 @@ fn in_place_follows_symlinks_and_refuses_special_files() {
     assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
     use std::os::unix::fs::FileTypeExt;
     assert!(std::fs::symlink_metadata(&fifo).expect("meta").file_type().is_fifo());
+
+    // Binary data named for --in-place: refused even with --lossy.
+    let png = dir.join("image.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    let o = zh_clean(&["--in-place", "--lossy", s(&png)], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("binary data"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&png).expect("read"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     std::fs::remove_dir_all(&dir).ok();
 }
 

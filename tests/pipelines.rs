@@ -354,6 +354,10 @@ fn encodings_by_byte_order_mark_detection_and_strictness() {
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(stdout(&o), "香港生產力局\n");
     }
+    // A UTF-8 byte-order mark decides too, and offsets still count it.
+    let o = zh_clean(&["--encoding", "auto"], b"\xef\xbb\xbf\xe9\xa6\x99 \xff\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("byte offset 7"), "{}", stderr(&o));
     // Short Big5.
     let (big5, _, _) = encoding_rs::BIG5.encode("中文");
     let o = zh_clean(&["--encoding", "auto"], &big5);

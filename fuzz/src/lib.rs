@@ -132,31 +132,100 @@ pub fn decode(data: &[u8]) {
     assert_eq!(lossy, String::from_utf8_lossy(data));
 }
 
-/// JSON Lines: cleaning never panics; in skip mode every input line gives
-/// one output line; a record that parses comes back as JSON with the same
-/// keys in the same order.
+/// JSON Lines: cleaning never panics on any bytes; in skip mode every
+/// input line gives one output line; a record that parses comes back as
+/// JSON with the same keys in the same order; and with fields that no
+/// record has, the output is the input byte for byte (nothing but cleaned
+/// string values is ever rewritten).
 pub fn jsonl(data: &[u8]) {
     use zh_clean::jsonl::{JsonlOptions, OnError, clean_jsonl, clean_record};
-    let text = String::from_utf8_lossy(data);
     let cleaner = zh_clean::Cleaner::default();
-    let opts = JsonlOptions {
-        fields: vec!["text".into(), "a.b".into()],
+    let lines = data.split(|&b| b == b'\n').count() - usize::from(data.ends_with(b"\n") || data.is_empty());
+    for lossy in [false, true] {
+        let opts = JsonlOptions {
+            fields: vec!["text".parse().expect("path"), "a.b".parse().expect("path"), "c[].d".parse().expect("path")],
+            on_error: OnError::Skip,
+            lossy,
+            ..JsonlOptions::default()
+        };
+        let mut out = Vec::new();
+        let stats = clean_jsonl(&cleaner, data, &mut out, &opts).expect("skip mode does not fail");
+        let out_lines = out.split(|&b| b == b'\n').count() - usize::from(out.ends_with(b"\n") || out.is_empty());
+        assert_eq!(out_lines, lines, "one line out per line in");
+        assert!(stats.records + stats.skipped <= lines);
+        if !lossy {
+            for line in String::from_utf8_lossy(data).lines() {
+                let line = line.trim_end_matches('\r');
+                if let Ok(cleaned) = clean_record(&cleaner, line, &opts) {
+                    let keys = |s: &str| -> Vec<String> {
+                        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s)
+                            .map(|m| m.keys().cloned().collect())
+                            .unwrap_or_default()
+                    };
+                    assert_eq!(keys(&cleaned.text), keys(line), "{line:?}");
+                }
+            }
+        }
+    }
+    let untouched = JsonlOptions {
+        fields: vec!["no such field".parse().expect("path")],
         on_error: OnError::Skip,
-        segment_field: None,
+        ..JsonlOptions::default()
     };
     let mut out = Vec::new();
-    let stats = clean_jsonl(&cleaner, text.as_bytes(), &mut out, &opts).expect("skip mode does not fail");
-    let out = String::from_utf8(out).expect("UTF-8 output");
-    assert_eq!(out.lines().count(), text.lines().count(), "one line out per line in");
-    assert!(stats.records + stats.skipped <= text.lines().count());
-    for line in text.lines() {
-        if let Ok((cleaned, _)) = clean_record(&cleaner, line.trim_end_matches('\r'), &opts) {
-            let keys = |s: &str| -> Vec<String> {
-                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s)
-                    .map(|m| m.keys().cloned().collect())
-                    .unwrap_or_default()
+    clean_jsonl(&cleaner, data, &mut out, &untouched).expect("skip mode does not fail");
+    assert_eq!(out, data, "bytes changed with no field to clean");
+}
+
+/// Legacy encodings: decoding any bytes with any choice never panics, and
+/// the streaming reader, read in small pieces, gives exactly what decoding
+/// the whole buffer gives (text or the same error offset).
+pub fn legacy(data: &[u8]) {
+    use std::io::Read;
+    use zh_clean::decode::{DecodeReader, EncodingChoice, decode};
+    for choice in [
+        EncodingChoice::Auto,
+        EncodingChoice::Big5,
+        EncodingChoice::Gb18030,
+        EncodingChoice::Utf16Le,
+        EncodingChoice::Utf16Be,
+    ] {
+        for lossy in [false, true] {
+            let whole = decode(data, choice, lossy);
+            let Ok(mut reader) = DecodeReader::new(data, choice, lossy) else { continue };
+            let mut got = Vec::new();
+            let mut buf = [0u8; 7];
+            let streamed = loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break Ok(()),
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                    Err(e) => break Err(e),
+                }
             };
-            assert_eq!(keys(&cleaned), keys(line.trim_end_matches('\r')), "{line:?}");
+            match (&whole, streamed) {
+                (Ok((text, _)), Ok(())) => {
+                    if choice != EncodingChoice::Auto {
+                        assert_eq!(got, text.as_bytes(), "{choice:?} lossy={lossy}");
+                    }
+                }
+                (Err(e), Err(_)) => assert!(!lossy, "lossy decoding failed: {e}"),
+                (Err(e), Ok(())) if e.encoding == "UTF-8" => {
+                    // The reader passes UTF-8 through for the next stage to
+                    // validate: the bytes are the input's, and that
+                    // validation finds the same offset.
+                    let bom = usize::from(data.starts_with(b"\xEF\xBB\xBF")) * 3;
+                    assert_eq!(got, &data[bom..]);
+                    let err = zh_clean::decode::utf8(&got, false).expect_err("invalid UTF-8");
+                    assert_eq!(err.offset + bom, e.offset);
+                }
+                (Ok(_), Err(e)) if choice == EncodingChoice::Auto => {
+                    // Auto decides from a window; whole-buffer decoding may
+                    // decide differently on long inputs. Both must agree on
+                    // short ones.
+                    assert!(data.len() > zh_clean::decode::SNIFF_LEN, "{choice:?}: {e}");
+                }
+                (w, s) => panic!("{choice:?} lossy={lossy}: whole {:?} vs streamed {s:?}", w.as_ref().map(|_| ())),
+            }
         }
     }
 }
@@ -194,6 +263,11 @@ mod tests {
     #[test]
     fn spacing_replays() {
         replay("spacing", super::spacing);
+    }
+
+    #[test]
+    fn legacy_replays() {
+        replay("decode", super::legacy);
     }
 
     #[test]

@@ -148,13 +148,16 @@ pub fn plain(
 }
 
 /// Opens an input for cleaning from its stored bytes `raw`: decompressed,
-/// checked not to be binary, decoded to UTF-8.
+/// checked not to be binary (with `judge_binary`), decoded to UTF-8. Returns the reader and how
+/// many bytes of a byte-order mark it dropped before UTF-8 that is passed
+/// through unchecked (to add to later error offsets).
 pub fn open(
     input: &Input,
+    judge_binary: bool,
     raw: Box<dyn Read + Send>,
     opts: &OpenOptions,
     progress: &Arc<AtomicU64>,
-) -> Result<Box<dyn Read + Send>, Refusal> {
+) -> Result<(Box<dyn Read + Send>, u64), Refusal> {
     let name = input.name();
     let raw: Box<dyn Read + Send> = Box::new(Tally { inner: raw, read: progress.clone() });
     let (mut plain, _) =
@@ -166,20 +169,28 @@ pub fn open(
     let utf16 = matches!(opts.encoding, EncodingArg::Utf16le | EncodingArg::Utf16be)
         || first.starts_with(&[0xff, 0xfe])
         || first.starts_with(&[0xfe, 0xff]);
-    if !utf16 && let Some(at) = memchr::memchr(0, &first) {
+    if judge_binary
+        && !utf16
+        && let Some(at) = memchr::memchr(0, &first)
+    {
         return Err(Refusal::Binary(at as u64));
     }
     let plain = put_back(first, 8 * 1024, plain);
-    let reader = decoding(plain, opts, &name).map_err(|e| Refusal::Error(format!("{name}: {e}")))?;
-    Ok(reader)
+    decoding(plain, opts, &name).map_err(|e| Refusal::Error(format!("{name}: {e}")))
 }
 
 /// Wraps `input` so that it yields UTF-8, decoding from the chosen or
 /// detected encoding; a guess that is not sure is reported.
-fn decoding(input: Box<dyn Read + Send>, opts: &OpenOptions, name: &str) -> io::Result<Box<dyn Read + Send>> {
+/// Also returns the length of a UTF-8 byte-order mark the decoder consumed:
+/// offsets of invalid UTF-8 found later are that much short.
+fn decoding(
+    input: Box<dyn Read + Send>,
+    opts: &OpenOptions,
+    name: &str,
+) -> io::Result<(Box<dyn Read + Send>, u64)> {
     use zh_clean::decode::{DecodeReader, EncodingChoice};
     let choice = match opts.encoding {
-        EncodingArg::Utf8 => return Ok(input),
+        EncodingArg::Utf8 => return Ok((input, 0)),
         EncodingArg::Auto => EncodingChoice::Auto,
         EncodingArg::Big5 => EncodingChoice::Big5,
         EncodingArg::Gb18030 => EncodingChoice::Gb18030,
@@ -190,5 +201,7 @@ fn decoding(input: Box<dyn Read + Send>, opts: &OpenOptions, name: &str) -> io::
     if let Some(warning) = reader.detection().and_then(|d| d.warning()) {
         eprintln!("zh-clean: {name}: {warning}; use --encoding to choose");
     }
-    Ok(Box::new(reader))
+    let shift =
+        reader.detection().filter(|d| d.encoding == encoding_rs::UTF_8).map_or(0, |d| d.bom_len as u64);
+    Ok((Box::new(reader), shift))
 }

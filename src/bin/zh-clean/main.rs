@@ -73,9 +73,17 @@ enum Failure {
     Output(io::Error),
 }
 
+/// An opened input: UTF-8 text, and how many bytes of a byte-order mark
+/// were dropped before it (added to the offsets of errors found in it).
+struct Opened {
+    reader: Box<dyn Read + Send>,
+    shift: u64,
+}
+
 /// Everything a run needs, fixed before the first input is read.
 struct Run {
     cleaner: Cleaner,
+    in_place: bool,
     /// With `--jsonl`: the record settings (threads set per input).
     jsonl: Option<JsonlOptions>,
     settings: Settings,
@@ -92,13 +100,13 @@ impl Run {
     /// Cleans one input into `out` (`threads` for pieces of it).
     /// Opens an input from its stored bytes; `None` for a binary file
     /// found by a walk (skipped), an error for a binary file named.
-    fn open(
-        &self,
-        input: &Input,
-        raw: Box<dyn Read + Send>,
-    ) -> Result<Option<Box<dyn Read + Send>>, Failure> {
-        match input::open(input, raw, &self.open, &self.read) {
-            Ok(reader) => Ok(Some(reader)),
+    fn open(&self, input: &Input, raw: Box<dyn Read + Send>) -> Result<Option<Opened>, Failure> {
+        // Files found by a walk and files to be replaced are judged binary
+        // by a NUL byte near their start; text named or piped in is taken
+        // as text (hygiene removes stray NULs).
+        let judge_binary = input.walked || self.in_place;
+        match input::open(input, judge_binary, raw, &self.open, &self.read) {
+            Ok((reader, shift)) => Ok(Some(Opened { reader, shift })),
             Err(Refusal::Binary(_)) if input.walked => Ok(None),
             Err(Refusal::Binary(at)) => Err(Failure::Input(format!(
                 "{}: binary data (a NUL byte at offset {at}); not cleaned",
@@ -117,7 +125,7 @@ impl Run {
         threads: usize,
     ) -> Result<Outcome, Failure> {
         match self.open(input, raw)? {
-            Some(reader) => self.clean(input, reader, out, threads),
+            Some(opened) => self.clean(input, opened, out, threads),
             None => Ok(Outcome::Binary),
         }
     }
@@ -126,11 +134,12 @@ impl Run {
     fn clean(
         &self,
         input: &Input,
-        reader: Box<dyn Read + Send>,
+        opened: Opened,
         out: &mut dyn Write,
         threads: usize,
     ) -> Result<Outcome, Failure> {
         let name = input.name();
+        let Opened { reader, shift } = opened;
         let s = &self.settings;
         let lossy = s.is(s.lossy);
         let invalid = |e: &dyn std::fmt::Display| {
@@ -146,9 +155,13 @@ impl Run {
             ) {
                 Ok(st) => Ok(Outcome::Cleaned { stats: zh_clean::Stats::default(), jsonl: st }),
                 Err(JsonlError::Write(e)) => Err(Failure::Output(e)),
-                Err(e @ JsonlError::InvalidUtf8 { .. }) => Err(Failure::Input(format!(
-                    "{name}: {e}; use --lossy to replace invalid bytes or --on-error skip to pass the line through"
+                Err(JsonlError::InvalidUtf8 { line, offset }) => Err(Failure::Input(format!(
+                    "{name}: {}; use --lossy to replace invalid bytes or --on-error skip to pass the line through",
+                    JsonlError::InvalidUtf8 { line, offset: offset + shift }
                 ))),
+                Err(e @ JsonlError::BadString { .. }) => {
+                    Err(Failure::Input(format!("{name}: {e}; use --on-error skip to pass the line through")))
+                }
                 Err(e) => Err(Failure::Input(format!("{name}: {e}"))),
             };
         }
@@ -158,7 +171,10 @@ impl Run {
             let mut bytes = Vec::new();
             let mut reader = reader;
             reader.read_to_end(&mut bytes).map_err(|e| read_failure(&name, e))?;
-            let text = zh_clean::decode::utf8(&bytes, lossy).map_err(|e| invalid(&e))?;
+            let text = zh_clean::decode::utf8(&bytes, lossy).map_err(|mut e| {
+                e.offset += shift as usize;
+                invalid(&e)
+            })?;
             let (cleaned, stats) = if s.is(s.segment) {
                 (self.cleaner.clean_segmented(&text, &s.delimiter()), zh_clean::Stats::default())
             } else {
@@ -176,7 +192,10 @@ impl Run {
             Ok(stats) => Ok(Outcome::Cleaned { stats, jsonl: JsonlStats::default() }),
             Err(StreamError::Write(e)) => Err(Failure::Output(e)),
             Err(StreamError::Read(e)) => Err(read_failure(&name, e)),
-            Err(StreamError::InvalidUtf8(e)) => Err(invalid(&e)),
+            Err(StreamError::InvalidUtf8(mut e)) => {
+                e.offset += shift as usize;
+                Err(invalid(&e))
+            }
         }
     }
 
@@ -469,6 +488,7 @@ fn main() -> ExitCode {
     output::clean_up_on_signals();
     let run = Run {
         cleaner,
+        in_place: args.in_place,
         jsonl,
         open: OpenOptions {
             encoding: s.encoding.unwrap_or(args::EncodingArg::Utf8),
