@@ -10,15 +10,20 @@
 //!
 //! This stage turns all of that into plain text:
 //!
-//! * CRLF and lone CR become LF; U+2028/U+2029 become LF.
-//! * BOM (U+FEFF), zero-width space (U+200B), word joiner (U+2060) and C0/C1
-//!   controls other than tab and newline are removed.
-//! * ZWJ/ZWNJ (U+200D/U+200C) are removed *unless* they join characters
-//!   inside one grapheme cluster (the ZWJ in 👨‍👩‍👧 stays): clusters are
-//!   found with `unicode-segmentation`, so no cluster is ever split.
-//! * NBSP and every other Unicode space separator become `' '`; the
-//!   ideographic space U+3000 too, except at the start of a line, where it is
-//!   a paragraph indent and is dropped.
+//! * CRLF and lone CR become LF; so do the other line breaks: U+2028/U+2029,
+//!   vertical tab, form feed (a page break in extracted text) and NEL
+//!   (U+0085). Gluing the words on either side of a page break together would
+//!   lose a separation the text had.
+//! * BOM (U+FEFF), zero-width space (U+200B), word joiner (U+2060) and the
+//!   other C0/C1 controls (but tab and newline) are removed.
+//! * ZWJ/ZWNJ (U+200D/U+200C) are removed where they join nothing a script
+//!   needs joined: next to CJK text, whitespace, another joiner, or the start
+//!   or end of the text. Between other characters they are kept: the ZWJ in
+//!   👨‍👩‍👧, the ZWNJ of Persian `می‌خواهم`, the joiners of Indic scripts.
+//! * NBSP and every other Unicode space separator become `' '`. The
+//!   ideographic space U+3000 at the start of a line is a paragraph indent
+//!   and is dropped; inside a line it is typography (`第一章　總則`) and is
+//!   kept (it is CJK punctuation to the later stages: spaces next to it go).
 //! * Kangxi radicals and CJK radical supplements become the equivalent
 //!   unified ideographs (Unicode's `EquivalentUnifiedIdeograph.txt`).
 //! * The text is put in NFC, which also maps the CJK compatibility
@@ -30,7 +35,6 @@
 use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::edit::Edit;
 use crate::radicals_table::RADICAL_TO_UNIFIED;
@@ -41,9 +45,9 @@ use crate::radicals_table::RADICAL_TO_UNIFIED;
 enum Action {
     Keep,
     Drop,
-    /// A space separator: `' '`, or dropped as an indent at a line start.
+    /// A space separator: `' '`.
     Space,
-    /// U+3000: an indent at a line start, a space elsewhere.
+    /// U+3000: an indent at a line start (dropped), kept elsewhere.
     IdeographicSpace,
     Newline,
     /// `\r`: a newline, unless a `\n` follows.
@@ -58,6 +62,7 @@ fn action(c: char) -> Action {
     match c {
         '\t' | '\n' => Action::Keep,
         '\r' => Action::CarriageReturn,
+        '\u{0B}' | '\u{0C}' | '\u{85}' => Action::Newline,
         '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => Action::Drop,
         ' '..='\u{7E}' => Action::Keep,
         '\u{200B}' | '\u{2060}' | '\u{FEFF}' => Action::Drop,
@@ -127,6 +132,10 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
                     line_start = i + 1 + usize::from(lf);
                 }
                 b'\t' => {}
+                0x0B | 0x0C => {
+                    edit.replace(i, i + 1, "\n");
+                    line_start = i + 1;
+                }
                 0..=0x1F | 0x7F => edit.replace(i, i + 1, ""),
                 _ => {}
             }
@@ -150,7 +159,7 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
                 edit.replace(i, i + len, "");
                 line_start = i + len;
             }
-            Action::IdeographicSpace => edit.replace(i, i + len, " "),
+            Action::IdeographicSpace => {}
             Action::Newline => {
                 edit.replace(i, i + len, "\n");
                 line_start = i + len;
@@ -189,23 +198,33 @@ fn nfc_stable(c: char) -> bool {
         | 0x1F000..=0x1FAFF) // emoji
 }
 
-/// The slow path for text with ZWJ/ZWNJ: characters are handled per
-/// grapheme cluster so that a joiner inside an emoji sequence survives.
+/// Whether a joiner between `before` and `after` joins something a script
+/// needs joined (see the [module documentation](self)).
+fn joins(before: Option<char>, after: Option<char>) -> bool {
+    let joinable = |c: Option<char>| {
+        c.is_some_and(|c| {
+            !matches!(action(c), Action::Joiner | Action::Drop | Action::Space | Action::Newline)
+                && !matches!(c, '\n' | '\t' | ' ' | '\r' | '\u{3000}')
+                && !crate::chars::is_cjk(c)
+        })
+    };
+    joinable(before) && joinable(after)
+}
+
+/// The path for text with ZWJ/ZWNJ: each joiner is judged by its two
+/// neighbours in the input (one pass, no cluster can make it quadratic).
 fn clean_with_joiners(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     let mut pending_cr = false;
-    for g in text.graphemes(true) {
-        for (i, c) in g.char_indices() {
-            let a = match action(c) {
-                // A joiner survives only when it joins something: another
-                // character follows it in its cluster.
-                Action::Joiner if g[i + c.len_utf8()..].chars().any(|n| action(n) != Action::Joiner) => {
-                    Action::Keep
-                }
-                a => a,
-            };
-            apply(a, c, &mut out, &mut pending_cr);
-        }
+    let mut before: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let a = match action(c) {
+            Action::Joiner if joins(before, chars.peek().copied()) => Action::Keep,
+            a => a,
+        };
+        apply(a, c, &mut out, &mut pending_cr);
+        before = Some(c);
     }
     if out == text {
         return Cow::Borrowed(text);
@@ -234,7 +253,7 @@ fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
         Action::Space => out.push(' '),
         Action::IdeographicSpace => {
             if !at_line_start(out) {
-                out.push(' ');
+                out.push(c);
             }
         }
         Action::Newline => out.push('\n'),
@@ -275,12 +294,41 @@ mod tests {
         assert_eq!(owned("a\r"), "a\n");
         assert_eq!(owned("\r\r\n"), "\n\n");
         assert_eq!(owned("a\u{2028}b\u{2029}c"), "a\nb\nc");
+        // Vertical tab, form feed and NEL are line breaks too.
+        assert_eq!(owned("end of page one\u{C}Start of page two"), "end of page one\nStart of page two");
+        assert_eq!(owned("a\u{B}b\u{85}c"), "a\nb\nc");
+        assert_eq!(owned("香\u{C}\u{200D}港"), "香\n港");
+    }
+
+    #[test]
+    fn ideographic_space_inside_a_line_is_kept() {
+        assert!(matches!(clean("第一章\u{3000}總則"), Cow::Borrowed(_)));
+        assert_eq!(owned("\u{3000}\u{3000}第一章\u{3000}總則"), "第一章\u{3000}總則");
+        assert_eq!(owned("甲\n\u{3000}乙\u{3000}丙\u{200B}"), "甲\n乙\u{3000}丙");
+    }
+
+    #[test]
+    fn joiners_outside_cjk_text_are_kept() {
+        for clean_text in
+            ["می\u{200C}خواهم", "क\u{94D}\u{200D}ष", "👨\u{200D}👩\u{200D}👧", "1\u{FE0F}\u{20E3}"]
+        {
+            assert!(matches!(clean(clean_text), Cow::Borrowed(_)), "{clean_text:?}");
+        }
+        assert_eq!(owned("中\u{200C}文 می\u{200C}خواهم"), "中文 می\u{200C}خواهم");
+        assert_eq!(owned("\u{200C}a a\u{200C} \u{200C}"), "a a ");
+    }
+
+    #[test]
+    fn long_joiner_runs_are_linear() {
+        // 64k joiners between letters: every one judged by its neighbours.
+        let run = format!("a{}b", "\u{200D}".repeat(1 << 16));
+        assert_eq!(owned(&run), "ab");
     }
 
     #[test]
     fn invisible_characters_removed() {
         assert_eq!(owned("\u{FEFF}香\u{200B}港\u{2060}"), "香港");
-        assert_eq!(owned("a\u{0}b\u{7}c\u{1B}d\u{7F}e\u{85}f"), "abcdef");
+        assert_eq!(owned("a\u{0}b\u{7}c\u{1B}d\u{7F}e\u{9F}f"), "abcdef");
         // A stray ZWJ/ZWNJ between ideographs is debris.
         assert_eq!(owned("中\u{200D}文\u{200C}字"), "中文字");
     }
@@ -302,7 +350,8 @@ mod tests {
     #[test]
     fn spaces_normalised() {
         assert_eq!(owned("a\u{00A0}b\u{2003}c\u{202F}d\u{205F}e\u{1680}f"), "a b c d e f");
-        assert_eq!(owned("香港\u{3000}九龍"), "香港 九龍");
+        // The ideographic space inside a line is not a plain space.
+        assert_eq!(owned("香港\u{3000}九龍"), "香港\u{3000}九龍");
     }
 
     #[test]

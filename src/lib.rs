@@ -249,6 +249,9 @@ impl Cleaner {
     /// lines are dropped.
     pub fn clean_cow<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let hygienic = if self.options.hygiene { hygiene::clean(text) } else { Cow::Borrowed(text) };
+        if stream::has_long_block(&hygienic, self.options.structure) {
+            return Cow::Owned(self.clean_long(text).0);
+        }
         let params = self.params(analysis_window(&hygienic));
         let mut sink = Sink::new(text);
         self.render(&hygienic, &params, &mut sink, None);
@@ -256,6 +259,21 @@ impl Cleaner {
             sink.push("\n");
         }
         self.filter_content(sink.finish())
+    }
+
+    /// A document with a block longer than [`stream::MAX_BLOCK`]: cleaned
+    /// through [`stream::clean_stream`], whose cuts keep memory bounded, so
+    /// that whole and streamed documents agree.
+    fn clean_long(&self, text: &str) -> (String, Stats) {
+        let mut out = Vec::with_capacity(text.len());
+        let opts = stream::StreamOptions { lossy: true, stats: true, ..stream::StreamOptions::default() };
+        let stats = stream::clean_stream(self, text.as_bytes(), &mut out, &opts).unwrap_or_default();
+        let out =
+            String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        match self.filter_content(Cow::Borrowed(&out)) {
+            Cow::Borrowed(_) => (out, stats),
+            Cow::Owned(filtered) => (filtered, stats),
+        }
     }
 
     /// The `main_content` and `dedupe` options, on cleaned text.
@@ -363,6 +381,9 @@ impl Cleaner {
     pub fn clean_with_stats(&self, text: &str) -> (String, Stats) {
         let (hygienic, hygiene_changes) =
             if self.options.hygiene { hygiene::clean_counted(text) } else { (Cow::Borrowed(text), 0) };
+        if stream::has_long_block(&hygienic, self.options.structure) {
+            return self.clean_long(text);
+        }
         let params = self.params(analysis_window(&hygienic));
         let mut stats = Stats { hygiene_changes, ..Stats::default() };
         let mut sink = Sink::new("");

@@ -15,10 +15,17 @@
 //!    lines are cleaned independently and written with a blank line between
 //!    them, as the whole text would be.
 //!
-//! One exception keeps memory bounded: a run of more than
-//! [`StreamOptions::piece`] bytes without a blank line is cut at a line end
-//! (or, for a single longer line, at a space), and wrapped lines are not
-//! re-joined across that cut.
+//! 4. **Long blocks** are cut by one rule that whole texts follow too: a
+//!    block (the text between blank lines) longer than [`MAX_BLOCK`] bytes
+//!    is cut at its last line end within each [`MAX_BLOCK`] bytes (wrapped
+//!    lines are not re-joined across such a cut); a single line longer than
+//!    that is cut at a *cut point* ([`line_cut`]) — after a CJK sentence end
+//!    followed by an ideograph, or inside a long run of ASCII letters and
+//!    digits — where cleaning the two halves apart and concatenating them
+//!    gives what cleaning the line would. [`Cleaner::clean_cow`] sends a
+//!    document with such a block through this module, so the two agree by
+//!    construction, and memory stays bounded by [`MAX_BLOCK`] plus the
+//!    longest stretch of a line without a cut point.
 //!
 //! With [`StreamOptions::threads`] above one, batches of pieces are cleaned
 //! in parallel and written in order.
@@ -138,40 +145,138 @@ impl<R: Read> Decoder<R> {
     }
 }
 
-/// Where to cut `text` (hygienic text that does not reach the end of the
-/// input): after its last blank line; or, when it has none and is longer
-/// than `max`, after its last line end, or at its last space. Without the
-/// structure stage every line end will do. Returns the cut and whether it
-/// fell after a blank line.
-fn cut(text: &str, max: usize, structure: bool) -> Option<(usize, bool)> {
-    if let Some(at) = natural_cut(text, structure) {
-        return Some(at);
+/// The longest block (text between blank lines) cleaned at once; see the
+/// [module documentation](self).
+#[cfg(not(test))]
+pub const MAX_BLOCK: usize = 1 << 20;
+/// The longest block cleaned at once (small in unit tests, to exercise the
+/// cuts).
+#[cfg(test)]
+pub const MAX_BLOCK: usize = 4096;
+
+/// ASCII letters and digits needed on each side of a cut inside a run of
+/// them: more than any rule of the later stages looks at.
+const RUN_MARGIN: usize = 64;
+
+/// The end of the first block of `text`: after the first blank line (with
+/// the structure stage) or the first line end (without); `None` when the
+/// block reaches the end of `text`.
+fn block_end(text: &str, structure: bool) -> Option<usize> {
+    let mut line_start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        if !structure || text[line_start..nl].trim_matches([' ', '\t']).is_empty() {
+            return Some(nl + 1);
+        }
+        line_start = nl + 1;
     }
-    if text.len() <= max {
-        return None;
-    }
-    if let Some(nl) = text.rfind('\n') {
-        return Some((nl + 1, false));
-    }
-    // One line longer than a piece: cut after a space, and let the writer
-    // join the two halves of the line again.
-    let mut at = text.rfind([' ', '\t']).map_or(text.len(), |i| i + 1);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    (at > 0).then_some((at, false))
+    None
 }
 
-/// What joins the cleaned halves of a line cut inside it: nothing between
-/// CJK text, a space between anything else (the spacing stage's rule for a
-/// spaced document; the two halves are cleaned apart).
-fn rejoin(before: &str, after: &str) -> &'static str {
-    let (a, b) = (before.chars().next_back(), after.chars().next());
-    match (a, b) {
-        (Some(a), Some(b)) if crate::chars::is_cjk(a) || crate::chars::is_cjk(b) => "",
-        (Some(_), Some(_)) => " ",
-        _ => "",
+/// Whether `text` (after hygiene) has a block longer than [`MAX_BLOCK`]:
+/// then it is cleaned through this module, with the cuts that keep memory
+/// bounded.
+pub(crate) fn has_long_block(text: &str, structure: bool) -> bool {
+    if text.len() <= MAX_BLOCK {
+        return false;
     }
+    let mut start = 0;
+    while start < text.len() {
+        match block_end(&text[start..], structure) {
+            Some(e) if e <= MAX_BLOCK => start += e,
+            Some(_) => return true,
+            None => return text.len() - start > MAX_BLOCK,
+        }
+    }
+    false
+}
+
+/// Where a block that starts `rest` and is longer than [`MAX_BLOCK`] is
+/// cut: after its last line end within [`MAX_BLOCK`] bytes, or, when its
+/// first line is longer than that, at a cut point of that line
+/// ([`line_cut`]). `None` when more text is needed to find the cut (and
+/// `eof` is false).
+fn forced_cut(rest: &str, eof: bool) -> Option<usize> {
+    let lim = floor_boundary(rest, MAX_BLOCK);
+    if let Some(nl) = rest[..lim].rfind('\n') {
+        return Some(nl + 1);
+    }
+    line_cut(rest, lim, eof)
+}
+
+/// A cut point in the first line of `text`: the last one before `lim`, else
+/// the first one after it (or the line's end). A cut point is a place where
+/// the line can be cleaned as two halves: after `。`, `！` or `？` (and the
+/// spaces after it, which the spacing stage removes there) before an
+/// ideograph that does not start a list marker (sentences are what the
+/// variants stage decides on), or inside a run of ASCII
+/// letters and digits with [`RUN_MARGIN`] of them on each side. `None` when
+/// there is none in the text read so far (and `eof` is false); at the end
+/// of the input, the end of the text.
+pub(crate) fn line_cut(text: &str, lim: usize, eof: bool) -> Option<usize> {
+    let b = text.as_bytes();
+    let line_end = memchr::memchr(b'\n', b).map_or(text.len(), |nl| nl + 1);
+    // One forward scan: the last cut point at or before `lim` wins, the
+    // first one after it otherwise.
+    let mut last: Option<usize> = None;
+    let take = |p: usize, last: &mut Option<usize>| -> Option<usize> {
+        if p == 0 || p >= line_end {
+            return None;
+        }
+        if p <= lim {
+            *last = Some(p);
+            None
+        } else {
+            Some(last.unwrap_or(p))
+        }
+    };
+    let mut run_start = 0;
+    let mut i = 0;
+    while i < line_end {
+        if i > lim && last.is_some() {
+            return last;
+        }
+        let c = b[i];
+        if c.is_ascii_alphanumeric() {
+            // Inside a run of them: a cut point once RUN_MARGIN lie on each
+            // side of it.
+            if i + 1 - run_start >= 2 * RUN_MARGIN
+                && let Some(p) = take(i + 1 - RUN_MARGIN, &mut last)
+            {
+                return Some(p);
+            }
+            i += 1;
+            continue;
+        }
+        let len = crate::hygiene::utf8_len(c);
+        run_start = i + len;
+        if len == 3 && matches!(&text[i..i + 3], "。" | "！" | "？") {
+            let q = i + 3 + b[i + 3..line_end].iter().take_while(|&&x| x == b' ' || x == b'\t').count();
+            if q < line_end
+                && text[q..].chars().next().is_some_and(crate::chars::is_han)
+                && !crate::structure::starts_with_marker(&text[q..])
+                && let Some(p) = take(q, &mut last)
+            {
+                return Some(p);
+            }
+        }
+        i += len;
+    }
+    if last.is_some() {
+        return last;
+    }
+    if line_end < text.len() || eof {
+        return Some(line_end);
+    }
+    None
+}
+
+/// The largest character boundary of `s` at or below `i`.
+fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The last place in `text` where the whole text would be cut the same:
@@ -226,6 +331,7 @@ pub fn clean_stream<R: Read, W: Write>(
         more: true,
         params: None,
         piece: opts.piece.max(1),
+        want: opts.piece.max(1),
         stats: Stats::default(),
     };
     let mut w = Writer {
@@ -388,6 +494,8 @@ struct Pieces<'c, R> {
     more: bool,
     params: Option<DocParams>,
     piece: usize,
+    /// How much hygienic text to hold before looking for a cut.
+    want: usize,
     /// Input bytes and lines, hygiene changes.
     stats: Stats,
 }
@@ -409,13 +517,21 @@ impl<R: Read> Pieces<'_, R> {
         let structure = self.cleaner.options().structure;
         loop {
             // Enough text to decide and to cut a whole piece, or the end.
-            if self.more && (self.params.is_none() || self.text.len() < self.piece) {
+            if self.more && (self.params.is_none() || self.text.len() <= self.want) {
                 self.more = self.decoder.fill(&mut self.raw)?;
                 // Hygiene on whole lines only (a `\r\n` pair is never split).
                 let end = if self.more { self.raw.rfind('\n').map_or(0, |i| i + 1) } else { self.raw.len() };
                 let end = if end == 0 && self.raw.len() > self.piece {
-                    // One enormous line: up to a character boundary.
-                    self.raw.trim_end_matches('\r').len()
+                    // One enormous line: up to the last character that
+                    // starts a grapheme cluster, composes with nothing
+                    // before it and is no space (an ASCII letter or digit,
+                    // or an ideograph), so that hygiene sees the same
+                    // clusters and line starts as on the whole.
+                    self.raw
+                        .char_indices()
+                        .rev()
+                        .find(|&(i, c)| i > 0 && (c.is_ascii_alphanumeric() || crate::chars::is_han(c)))
+                        .map_or(0, |(i, _)| i)
                 } else {
                     end
                 };
@@ -434,24 +550,30 @@ impl<R: Read> Pieces<'_, R> {
                 return Ok(None);
             }
             let rest = &self.text;
-            let mut end = self.piece.min(rest.len());
-            while !rest.is_char_boundary(end) {
-                end -= 1;
-            }
-            // A blank line within the piece size; else, at the end of the
-            // input, everything; else the next cut at all.
-            let at = natural_cut(&rest[..end], structure).or_else(|| {
-                if self.more { cut(rest, self.piece, structure) } else { Some((rest.len(), true)) }
-            });
+            let at = match block_end(rest, structure) {
+                // A short first block: cut after the last blank line within
+                // the piece size (never beyond MAX_BLOCK, so that a piece
+                // never holds a long block whole).
+                Some(e) if e <= MAX_BLOCK => {
+                    let lim = floor_boundary(rest, self.piece.min(MAX_BLOCK)).max(e);
+                    natural_cut(&rest[..lim], structure)
+                }
+                // A long block: its forced cut.
+                Some(_) => forced_cut(rest, !self.more).map(|at| (at, false)),
+                None if rest.len() > MAX_BLOCK => forced_cut(rest, !self.more).map(|at| (at, false)),
+                None if !self.more => Some((rest.len(), true)),
+                None => None,
+            };
             match at.filter(|&(at, _)| at > 0) {
                 Some((at, blank)) => {
                     let piece = self.text[..at].to_owned();
                     self.text.drain(..at);
+                    self.want = self.piece;
                     return Ok(Some((piece, blank)));
                 }
                 None if self.more => {
-                    // No place to cut yet: read on (the piece grows).
-                    self.piece = self.piece.saturating_mul(2);
+                    // No cut yet: read on.
+                    self.want = self.text.len().saturating_mul(2).max(self.piece);
                 }
                 None => return Ok(Some((std::mem::take(&mut self.text), true))),
             }
@@ -475,10 +597,9 @@ impl Writer {
     fn write<W: Write>(&mut self, writer: &mut W, newline: bool, blank: bool, out: &str) -> io::Result<()> {
         self.ends_with_newline = newline;
         let continues_line = self.mid_line.take();
-        if let Some(last) = continues_line {
-            // The rest of a line cut inside it.
-            let mut buf = [0u8; 4];
-            writer.write_all(rejoin(last.encode_utf8(&mut buf), out).as_bytes())?;
+        if continues_line.is_some() {
+            // The rest of a line cut at a cut point: the halves meet as
+            // they are.
             writer.write_all(out.as_bytes())?;
             self.wrote |= !out.is_empty();
         } else if self.structure {
@@ -537,6 +658,108 @@ mod tests {
                 assert_eq!(streamed(t, read, piece), whole, "{t:?} read {read} piece {piece}");
             }
         }
+    }
+
+    /// Every piece `clean_stream` would clean, with the given buffers.
+    fn pieces(text: &str, read: usize, piece: usize) -> Vec<(String, bool)> {
+        let cleaner = Cleaner::default();
+        let mut p = Pieces {
+            cleaner: &cleaner,
+            decoder: Decoder {
+                reader: text.as_bytes(),
+                carry: Vec::new(),
+                offset: 0,
+                lossy: true,
+                block: read,
+                eof: false,
+            },
+            raw: String::new(),
+            text: String::new(),
+            more: true,
+            params: None,
+            piece,
+            want: piece,
+            stats: Stats::default(),
+        };
+        let mut out = Vec::new();
+        while let Some(x) = p.next().unwrap() {
+            out.push(x);
+        }
+        out
+    }
+
+    fn check_long(text: &str, bound: usize) {
+        let whole = Cleaner::default().clean(text);
+        for (read, piece) in [(7, 5), (100, 333), (4096, 1 << 20)] {
+            assert_eq!(streamed(text, read, piece), whole, "read {read} piece {piece}");
+            let ps = pieces(text, read, piece);
+            let longest = ps.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+            assert!(longest <= bound, "a piece of {longest} bytes (read {read} piece {piece})");
+            let joined: String = ps.iter().map(|(p, _)| p.as_str()).collect();
+            assert_eq!(joined, zh_hygiene(text), "pieces lose or add text");
+        }
+        for threads in [2, 3] {
+            let mut out = Vec::new();
+            let opts = StreamOptions { read: 64, piece: 100, lossy: true, threads, stats: false };
+            clean_stream(&Cleaner::default(), text.as_bytes(), &mut out, &opts).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), whole, "threads {threads}");
+        }
+    }
+
+    fn zh_hygiene(text: &str) -> String {
+        hygiene::clean(text).into_owned()
+    }
+
+    #[test]
+    fn a_long_line_is_cut_invisibly() {
+        // No space is ever inserted at a cut.
+        let a = "a".repeat(5 * MAX_BLOCK);
+        assert_eq!(Cleaner::default().clean(&a), a);
+        check_long(&a, MAX_BLOCK + 2 * RUN_MARGIN);
+        let a_nl = format!("{a}\n");
+        assert_eq!(Cleaner::default().clean(&a_nl), a_nl);
+        // A line of sentences is cut after sentence ends.
+        let sentences = "香港 生產 力 促進 局 今天 公布 研究 。 ".repeat(MAX_BLOCK / 20);
+        check_long(&sentences, MAX_BLOCK + 64);
+        let want = "香港生產力促進局今天公布研究。".repeat(MAX_BLOCK / 20);
+        assert_eq!(Cleaner::default().clean(sentences.trim_end()), want);
+        let clean = "香港生產力促進局今天公布研究。".repeat(MAX_BLOCK / 10);
+        assert_eq!(Cleaner::default().clean(&clean), clean);
+        check_long(&clean, MAX_BLOCK + 64);
+        // Without any cut point the line is cleaned whole.
+        let spaced = "香港 生產 ".repeat(MAX_BLOCK / 4);
+        check_long(&spaced, spaced.len());
+        assert_eq!(Cleaner::default().clean(&spaced), "香港生產".repeat(MAX_BLOCK / 4));
+    }
+
+    #[test]
+    fn a_long_block_is_cut_at_line_ends() {
+        // Many short lines without a blank line.
+        let xs = "x\n".repeat(3 * MAX_BLOCK);
+        check_long(&xs, MAX_BLOCK);
+        let cjk = "香港生產力\n".repeat(MAX_BLOCK / 3);
+        check_long(&cjk, MAX_BLOCK);
+        // A hard-wrapped paragraph longer than a block.
+        let page =
+            "香港生產力促進局今天公布研究報告，集中研究香港人工智能產業發展的現況。".repeat(MAX_BLOCK / 50);
+        let wrapped: String = page
+            .chars()
+            .collect::<Vec<_>>()
+            .chunks(20)
+            .map(|c| c.iter().collect::<String>() + "\n")
+            .collect();
+        check_long(&wrapped, MAX_BLOCK);
+        // Blocks around a long one.
+        let mixed = format!("段落 一 。\n\n{wrapped}\n段落 二 。\n\n{xs}");
+        check_long(&mixed, MAX_BLOCK);
+    }
+
+    #[test]
+    fn long_block_detection() {
+        assert!(!has_long_block("x\n\n".repeat(MAX_BLOCK).as_str(), true));
+        assert!(has_long_block("x\n".repeat(MAX_BLOCK).as_str(), true));
+        assert!(!has_long_block("x\n".repeat(MAX_BLOCK).as_str(), false));
+        assert!(has_long_block(&"x".repeat(MAX_BLOCK + 1), false));
     }
 
     #[test]

@@ -122,6 +122,11 @@ const CJK_NUMERALS: &[char] = &[
     '伍', '陸', '柒', '捌', '玖', '拾',
 ];
 
+/// Whether `line` starts with a list marker.
+pub(crate) fn starts_with_marker(line: &str) -> bool {
+    marker(line).is_some()
+}
+
 /// Recognises a list marker at the start of `line` (already trimmed).
 fn marker(line: &str) -> Option<Marker<'_>> {
     let first = line.chars().next()?;

@@ -352,3 +352,21 @@ fn invalid_stdin_among_files() {
     assert!(stderr(&o).contains("zh-clean: <stdin>: invalid UTF-8 at byte offset 0"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A line longer than the stream's block (1 MiB) is cut only where the cut
+/// is invisible: 3 MB of one letter come back byte for byte, and a line of
+/// spaced sentences comes back as the whole-text cleaning gives it.
+#[test]
+fn lines_longer_than_a_block_are_cut_invisibly() {
+    let a = format!("{}\n", "a".repeat(3_000_000));
+    let o = run(&[], a.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout.len(), a.len());
+    assert!(o.stdout == a.as_bytes(), "the line changed");
+    let sentences = format!("{}\n", "香港 生產 力 促進 局 今天 公布 研究 。 ".repeat(50_000));
+    let want = format!("{}\n", "香港生產力促進局今天公布研究。".repeat(50_000));
+    for jobs in ["1", "2"] {
+        let o = run(&["-j", jobs], sentences.as_bytes());
+        assert!(stdout(&o) == want, "-j {jobs}: the line changed");
+    }
+}
