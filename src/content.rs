@@ -61,15 +61,17 @@
 //! 4. **No article.** When no line is prose there is nothing to anchor the
 //!    article: short lines are then kept ([`Reason::NoArticle`]) and only bad
 //!    lines dropped, so short clean documents pass through whole.
-//! 5. **Repeats** ([`Reason::Repeat`]). Lines are compared by a key made of
-//!    their letters, digits and ideographs only, lowercased: spacing,
-//!    punctuation and bullet glyphs do not count (`• 服務` repeats `☆ 服務`),
-//!    numbers do (`6. 標題` does not repeat `標題`). Keys are hashed, so
-//!    the pass is linear. A line whose key was seen before is a repeat when
-//!    it is a block by itself: its key has at least [`REPEAT_SIZE`]
-//!    characters, or it is alone in its group, or a neighbour in its group
-//!    is a repeat too (a repeated menu). A short line repeated on its own
-//!    inside a group of new lines (`• 是` in two lists of answers) is not.
+//! 5. **Repeats** ([`Reason::Repeat`]). A repeat is the same text: lines
+//!    are compared by their characters without whitespace and without a
+//!    leading bullet glyph (`• 服務` repeats `☆ 服務`), so that
+//!    punctuation, digits and case count (`1.000` does not repeat `1,000`,
+//!    `「不！」` does not repeat `「不？」`, `6. 標題` does not repeat
+//!    `標題`). Keys are hashed, so the pass is linear. A line whose key was
+//!    seen before is a repeat when it is a block by itself: its key has at
+//!    least [`REPEAT_SIZE`] characters, or a neighbour in its group is a
+//!    repeat too (a repeated menu). Short lines repeat legitimately — an
+//!    answer in a dialogue (`乙：好。`), `• 是` in two lists of answers — and
+//!    a short line repeated on its own is not a repeat.
 //!    The first occurrence is kept. In [`classify`], a repeat is labelled
 //!    [`Label::Duplicate`] unless it is the article's own copy of a line that
 //!    so far only appeared in boilerplate (a title printed in the page header
@@ -590,18 +592,8 @@ fn structural(lines: &[Line<'_>], classes: &[Class]) -> Vec<Reason> {
 /// The characters a line is compared by: letters, digits and ideographs,
 /// lowercased; the whole trimmed line when it has none.
 fn key(text: &str) -> impl Iterator<Item = char> + '_ {
-    let t = text.trim_matches([' ', '\t', '\r']);
-    let alnum = t.chars().any(is_key_char);
-    t.chars().filter(move |c| !alnum || is_key_char(*c)).map(|c| {
-        if c.is_ascii() {
-            c.to_ascii_lowercase()
-        } else if is_han(c) {
-            c
-        } else {
-            // The first character of the lowercase form is enough for a key.
-            c.to_lowercase().next().unwrap_or(c)
-        }
-    })
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || crate::structure::BULLETS.contains(&c));
+    t.chars().filter(|c| !c.is_whitespace())
 }
 
 /// Letters, digits and ideographs; ASCII and ideographs first, for speed.
@@ -636,10 +628,7 @@ fn repeats(lines: &[Line<'_>]) -> Vec<Option<usize>> {
     (0..lines.len())
         .map(|i| {
             let f = found[i]?;
-            let alone = (i == 0 || lines[i - 1].group != lines[i].group)
-                && (i + 1 == lines.len() || lines[i + 1].group != lines[i].group);
             let block = long[i]
-                || alone
                 || (i > 0 && same_group_repeat(i, i - 1))
                 || (i + 1 < lines.len() && same_group_repeat(i, i + 1));
             block.then_some(f)
@@ -1062,16 +1051,26 @@ mod tests {
             "• 香港工業無人機技術中心",
             LONG2,
             "☆ 香港工業無人機技術中心",
-            "香港工業 無人機技術中心！",
+            "香港工業 無人機技術中心",
+            "香港工業無人機技術中心！",
         ]);
         let blocks = classify(&text);
         assert_eq!((blocks[1].label, blocks[1].reason), (Label::Content, Reason::BetweenProse));
         assert_eq!((blocks[3].reason, blocks[3].first), (Reason::Repeat, Some(1)));
         assert_eq!((blocks[4].reason, blocks[4].first), (Reason::Repeat, Some(1)));
-        assert_eq!(dedupe(&text), page(&[LONG1, "• 香港工業無人機技術中心", LONG2]));
-        // Case does not count either; numbers do.
-        assert_eq!(dedupe("Annual Report 2024\n\nANNUAL REPORT 2024\n"), "Annual Report 2024\n");
-        assert!(matches!(dedupe("6. 標題很長很長很長很長\n\n標題很長很長很長很長\n"), Cow::Borrowed(_)));
+        assert_eq!(
+            dedupe(&text),
+            page(&[LONG1, "• 香港工業無人機技術中心", LONG2, "香港工業無人機技術中心！"])
+        );
+        // A duplicate is the same text: punctuation, digits and case count.
+        for distinct in [
+            "價格是1,000元，比去年高。\n\n價格是1.000元，比去年高。\n",
+            "他大聲地回答說：「不！」\n\n他大聲地回答說：「不？」\n",
+            "Annual Report 2024\n\nANNUAL REPORT 2024\n",
+            "6. 標題很長很長很長很長\n\n標題很長很長很長很長\n",
+        ] {
+            assert!(matches!(dedupe(distinct), Cow::Borrowed(_)), "{distinct:?}");
+        }
     }
 
     #[test]
@@ -1079,8 +1078,10 @@ mod tests {
         // A repeated run of short items: a repeated menu.
         let text = "• 服務\n• 社區\n\n正文。\n\n☆ 服務\n☆ 社區\n";
         assert_eq!(dedupe(text), "• 服務\n• 社區\n\n正文。\n");
-        // A short group of its own.
-        assert_eq!(dedupe("訂閱\n\n正文。\n\n訂閱\n"), "訂閱\n\n正文。\n");
+        // A short line on its own repeats legitimately (a dialogue).
+        assert!(matches!(dedupe("訂閱\n\n正文。\n\n訂閱\n"), Cow::Borrowed(_)));
+        let dialogue = "甲：你去嗎？\n\n乙：好。\n\n甲：明天也去嗎？\n\n乙：好。\n";
+        assert!(matches!(dedupe(dialogue), Cow::Borrowed(_)));
         // A short line repeated inside a group of new lines is not.
         let text = "• 是\n• 否\n\n• 是\n• 不知道\n";
         assert!(matches!(dedupe(text), Cow::Borrowed(_)));
@@ -1139,12 +1140,12 @@ mod tests {
 
     #[test]
     fn long_inputs_are_handled_in_linear_time() {
-        let unit = page(&["• 服務\n□ 社區\n☆ 關於", LONG1, "[logo]", "短段", LONG2]);
+        // (Speed is shown by the benchmarks; this checks the result on a
+        // long input.)
+        let unit = page(&["• 服務\n□ 社區\n☆ 關於", LONG1, "[logo]", "本段落是重複出現的段落", LONG2]);
         let text = unit.repeat(20_000);
-        let start = std::time::Instant::now();
         let blocks = classify(&text);
         assert_eq!(blocks.len(), 7 * 20_000);
-        assert!(start.elapsed().as_secs() < 20);
-        assert_eq!(main_content(&text), page(&[LONG1, "短段", LONG2]));
+        assert_eq!(main_content(&text), page(&[LONG1, "本段落是重複出現的段落", LONG2]));
     }
 }

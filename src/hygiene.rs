@@ -17,8 +17,8 @@
 //! * BOM (U+FEFF), zero-width space (U+200B), word joiner (U+2060) and the
 //!   other C0/C1 controls (but tab and newline) are removed.
 //! * ZWJ/ZWNJ (U+200D/U+200C) are removed where they join nothing a script
-//!   needs joined: next to CJK text, whitespace, another joiner, or the start
-//!   or end of the text. Between other characters they are kept: the ZWJ in
+//!   needs joined: next to CJK text, punctuation, whitespace, another joiner,
+//!   or the start or end of the text. Between other characters they are kept: the ZWJ in
 //!   👨‍👩‍👧, the ZWNJ of Persian `می‌خواهم`, the joiners of Indic scripts.
 //! * NBSP and every other Unicode space separator become `' '`. The
 //!   ideographic space U+3000 at the start of a line is a paragraph indent
@@ -131,12 +131,19 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
                     edit.replace(i, i + 1, if lf { "" } else { "\n" });
                     line_start = i + 1 + usize::from(lf);
                 }
+                // Spaces and tabs before an indent belong to it.
+                b' ' | b'\t' if line_start == i => line_start = i + 1,
                 b'\t' => {}
                 0x0B | 0x0C => {
                     edit.replace(i, i + 1, "\n");
                     line_start = i + 1;
                 }
-                0..=0x1F | 0x7F => edit.replace(i, i + 1, ""),
+                0..=0x1F | 0x7F => {
+                    edit.replace(i, i + 1, "");
+                    if line_start == i {
+                        line_start = i + 1;
+                    }
+                }
                 _ => {}
             }
             i += 1;
@@ -153,7 +160,13 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
         let (c, len) = crate::chars::decode_at(text, i);
         match action(c) {
             Action::Keep => maybe_not_nfc |= !nfc_stable(c),
-            Action::Drop | Action::Joiner => edit.replace(i, i + len, ""),
+            Action::Drop | Action::Joiner => {
+                edit.replace(i, i + len, "");
+                // What is removed at a line start leaves it a line start.
+                if line_start == i {
+                    line_start = i + len;
+                }
+            }
             Action::Space => edit.replace(i, i + len, " "),
             Action::IdeographicSpace if i == line_start => {
                 edit.replace(i, i + len, "");
@@ -201,11 +214,19 @@ fn nfc_stable(c: char) -> bool {
 /// Whether a joiner between `before` and `after` joins something a script
 /// needs joined (see the [module documentation](self)).
 fn joins(before: Option<char>, after: Option<char>) -> bool {
+    // Letters, marks, emoji and symbols of the scripts that use joiners;
+    // never whitespace, punctuation (which later stages may turn into CJK
+    // punctuation) or CJK text.
     let joinable = |c: Option<char>| {
         c.is_some_and(|c| {
-            !matches!(action(c), Action::Joiner | Action::Drop | Action::Space | Action::Newline)
-                && !matches!(c, '\n' | '\t' | ' ' | '\r' | '\u{3000}')
-                && !crate::chars::is_cjk(c)
+            // As the character will be: a radical becomes an ideograph.
+            let c = match action(c) {
+                Action::Replace(u) => u,
+                _ => c,
+            };
+            matches!(crate::chars::class(c), crate::chars::Class::Alnum | crate::chars::Class::Other)
+                && !matches!(action(c), Action::Joiner | Action::Drop | Action::Space | Action::Newline)
+                && !matches!(c, '\n' | '\r')
         })
     };
     joinable(before) && joinable(after)
@@ -217,13 +238,21 @@ fn clean_with_joiners(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     let mut pending_cr = false;
     let mut before: Option<char> = None;
+    let mut at_start = true;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let a = match action(c) {
             Action::Joiner if joins(before, chars.peek().copied()) => Action::Keep,
             a => a,
         };
-        apply(a, c, &mut out, &mut pending_cr);
+        let len = out.len();
+        apply(a, c, &mut out, &mut pending_cr, at_start);
+        // Still at the start of the line: nothing but spaces written on it.
+        at_start = match out[len..].chars().next_back() {
+            Some('\n') => true,
+            Some(' ' | '\t') | None => at_start,
+            Some(_) => false,
+        };
         before = Some(c);
     }
     if out == text {
@@ -235,12 +264,9 @@ fn clean_with_joiners(text: &str) -> Cow<'_, str> {
     }
 }
 
-#[inline]
-fn at_line_start(out: &str) -> bool {
-    out.is_empty() || out.ends_with('\n')
-}
-
-fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
+/// Writes what `a` makes of `c`; `at_start`: only spaces so far on the
+/// current output line.
+fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool, at_start: bool) {
     if *pending_cr {
         *pending_cr = false;
         if c == '\n' {
@@ -252,7 +278,7 @@ fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
         Action::Drop | Action::Joiner => {}
         Action::Space => out.push(' '),
         Action::IdeographicSpace => {
-            if !at_line_start(out) {
+            if !at_start {
                 out.push(c);
             }
         }
@@ -305,6 +331,10 @@ mod tests {
         assert!(matches!(clean("第一章\u{3000}總則"), Cow::Borrowed(_)));
         assert_eq!(owned("\u{3000}\u{3000}第一章\u{3000}總則"), "第一章\u{3000}總則");
         assert_eq!(owned("甲\n\u{3000}乙\u{3000}丙\u{200B}"), "甲\n乙\u{3000}丙");
+        // After spaces at a line start it is still an indent.
+        assert_eq!(owned(" \u{3000}乙"), " 乙");
+        assert_eq!(owned("\u{FEFF}\u{3000}乙"), "乙");
+        assert_eq!(owned(" \u{3000}\u{200D}乙\n\t\u{3000}丙"), " 乙\n\t丙");
     }
 
     #[test]
