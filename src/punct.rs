@@ -147,8 +147,11 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 if c == '.' && ell.0 >= 3 {
                     if cjk_context(prev_nonspace, line[ell.1..].chars().find(|&c| c != ' ' && c != '\t')) {
                         out = Some(Cow::Borrowed("……"));
-                        consumed = ell.1;
                     }
+                    // Converted or not, the run is done with: none of its
+                    // dots stands alone (and rescanning it from each dot
+                    // would be quadratic).
+                    consumed = ell.1;
                 } else if lone_ascii_punct(line, i, c)
                     && cjk_before(prev_nonspace)
                     && cjk_after(next_nonspace())

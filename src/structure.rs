@@ -269,7 +269,11 @@ fn analyze_lines(measured: &[(&str, usize)]) -> Layout {
     let mut punct_ends = 0usize;
     for pair in measured.windows(2) {
         let ((a, w), (b, _)) = (pair[0], pair[1]);
-        if a.is_empty() || b.is_empty() || marker(b).is_some() {
+        // Evidence of wrapping is prose that continues: a line that is one
+        // token (a URL, a number, a table row without spaces) or a pair that
+        // stands apart anyway shows nothing.
+        let one_token = !a.contains([' ', '\t']) && !a.chars().any(crate::chars::is_cjk);
+        if a.is_empty() || b.is_empty() || marker(b).is_some() || one_token || stand_apart(a, b) {
             continue;
         }
         candidates += 1;
@@ -295,6 +299,42 @@ fn analyze_lines(measured: &[(&str, usize)]) -> Layout {
         && (long >= 3 || groups >= 2 || sentence_ends == 0);
     let breaks_words = wrapped && at_width * 5 >= long * 4;
     Layout { width, wrapped, breaks_words }
+}
+
+/// Whether two consecutive lines stand apart whatever the wrap width: a
+/// join would make one token of two tokens that each stand complete — two
+/// URLs or e-mail addresses, two numbers or dates that each carry their own
+/// separators (`17234.50` and `2023-11-09`) — or they are rows of a table
+/// (the same number of tabs, `|` or `,` separators, at least two).
+pub(crate) fn stand_apart(before: &str, after: &str) -> bool {
+    let last = before.rsplit([' ', '\t']).next().unwrap_or("");
+    let first = after.split([' ', '\t']).next().unwrap_or("");
+    let link = |t: &str| t.contains("://") || t.starts_with("www.") || (t.contains('@') && t.contains('.'));
+    let starts_link =
+        |t: &str| t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.");
+    if link(last) && (starts_link(first) || link(first)) {
+        return true;
+    }
+    if structured_number(last) && structured_number(first) {
+        return true;
+    }
+    let fields = |l: &str, sep: char| l.matches(sep).count();
+    ['\t', '|', ','].into_iter().any(|sep| {
+        let n = fields(before, sep);
+        n >= 2 - usize::from(sep == '\t') && n == fields(after, sep)
+    })
+}
+
+/// A number or date with separators between its digits (`17234.50`,
+/// `1,000`, `2023-11-09`, `10:30`), complete at both ends.
+fn structured_number(t: &str) -> bool {
+    let t = t.trim_end_matches(['%', ')', '）', '，', '。', ',', ';']);
+    let b = t.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_digit()
+        && b[b.len() - 1].is_ascii_digit()
+        && b.iter().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'-' | b'/' | b':'))
+        && b.windows(3).any(|w| w[0].is_ascii_digit() && !w[1].is_ascii_digit() && w[2].is_ascii_digit())
 }
 
 /// What replaces the newline between a wrapped line ending in `before` and
@@ -395,6 +435,7 @@ fn split_measured<'a>(measured: Vec<(&'a str, usize)>, layout: Layout, stats: &D
     let mut group: Group<'_> = Vec::new();
     // The display width of the previous line of the current group.
     let mut prev: Option<usize> = None;
+    let mut prev_line: &str = "";
     for (line, w) in measured {
         if line.is_empty() {
             if !group.is_empty() {
@@ -409,7 +450,8 @@ fn split_measured<'a>(measured: Vec<(&'a str, usize)>, layout: Layout, stats: &D
             Some(pw)
                 if layout.wrapped
                     && pw <= layout.width
-                    && (is_long(pw, layout.width) || word_did_not_fit(pw, line, layout.width)) =>
+                    && (is_long(pw, layout.width) || word_did_not_fit(pw, line, layout.width))
+                    && !stand_apart(prev_line, line) =>
             {
                 let first = line.chars().next().unwrap_or(' ');
                 let full = layout.breaks_words && pw + width(first) > layout.width;
@@ -450,6 +492,7 @@ fn split_measured<'a>(measured: Vec<(&'a str, usize)>, layout: Layout, stats: &D
             }
         }
         prev = Some(w);
+        prev_line = line;
     }
     if !group.is_empty() {
         groups.push(group);
@@ -514,6 +557,33 @@ pub fn render(groups: &[Group<'_>], final_newline: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn complete_tokens_stand_apart() {
+        assert!(stand_apart("https://www.hkpc.org/a", "https://www.hkpc.org/b"));
+        assert!(stand_apart("見 https://a.org/x", "www.b.org 另見"));
+        assert!(stand_apart("電郵 a@b.org", "c@d.org"));
+        assert!(stand_apart("收市 17234.50", "2023-11-09 成交"));
+        assert!(stand_apart("名稱,價格,日期", "恒指,17234.50,2023"));
+        assert!(stand_apart("a\tb", "c\td"));
+        // A wrapper's break inside a word or a number is not.
+        assert!(!stand_apart("https://www.hkpc.org/en/abo", "ut-us/news"));
+        assert!(!stand_apart("價格為 3.14", "159 元"));
+        assert!(!stand_apart("Game Inform", "er 2023"));
+        assert!(!stand_apart("一,二", "三"));
+    }
+
+    #[test]
+    fn equal_width_lines_without_evidence_stay_apart() {
+        let c = crate::Cleaner::default();
+        for text in [
+            "https://www.hkpc.org/a\nhttps://www.hkpc.org/b\n",
+            "name,price,date\nabc,17234.50,2023\nxyz,17234.51,2024\n",
+            "恒生指數收市報 17234.50\n2023-11-09 成交金額為八百億\n",
+        ] {
+            assert_eq!(c.clean(text).lines().count(), text.lines().count(), "{text:?}");
+        }
+    }
 
     fn roundtrip(text: &str) -> String {
         render(&split(text, true, &DocStats::measure(text)), false)
