@@ -167,19 +167,26 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 }
             }
             '。' if phase == Phase::Context => {
-                let n = line[i..].chars().take_while(|&c| c == '。').count();
+                // Spaces inside the run count as the spacing stage will
+                // remove them (`。 。。` is an ellipsis already).
+                let (n, run_end) = run_with_gaps(line, i, '。');
                 if n >= 3 {
                     out = Some(Cow::Borrowed("……"));
-                    consumed = i + n * '。'.len_utf8();
                 }
+                consumed = run_end;
             }
             '…' if phase == Phase::Context => {
-                let n = line[i..].chars().take_while(|&c| c == '…').count();
-                if n == 1 && cjk_context(prev_nonspace, next_nonspace()) {
+                let (n, run_end) = run_with_gaps(line, i, '…');
+                let gapped = run_end - i > n * '…'.len_utf8();
+                if (n == 1
+                    && cjk_context(prev_nonspace, line[run_end..].chars().find(|&c| c != ' ' && c != '\t')))
+                    || (n == 2 && gapped)
+                {
+                    // One ellipsis: a lone `…` in CJK text, or `… …` (two
+                    // halves a segmenter set apart).
                     out = Some(Cow::Borrowed("……"));
-                } else {
-                    consumed = i + n * '…'.len_utf8();
                 }
+                consumed = run_end;
             }
             '(' if phase == Phase::Pairs => {
                 if let Some(close) = find_close(line, end, '(', ')')
@@ -193,7 +200,8 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 straight_quotes += 1;
                 if straight_quotes % 2 == 1
                     && let Some(close) = line[end..].find('"').map(|p| end + p)
-                    && close - end <= PAIR_WINDOW
+                    && close - end - line[end..close].bytes().filter(|&b| b == b' ' || b == b'\t').count()
+                        <= PAIR_WINDOW
                     && contains_cjk(&line[end..close])
                 {
                     let (open, shut) =
@@ -363,6 +371,25 @@ fn lone_ascii_punct(line: &str, i: usize, c: char) -> bool {
     !bad(before) && !bad(after)
 }
 
+/// Counts the `mark`s of a run starting at `i`, with any spaces between
+/// them (not after the last). Returns the count and the end offset.
+fn run_with_gaps(line: &str, i: usize, mark: char) -> (usize, usize) {
+    let len = mark.len_utf8();
+    let mut n = 0;
+    let mut j = i;
+    let mut end = i;
+    while line[j..].starts_with(mark) {
+        n += 1;
+        j += len;
+        end = j;
+        let gap = line.as_bytes()[j..].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+        if gap > 0 && line[j + gap..].starts_with(mark) {
+            j += gap;
+        }
+    }
+    (n, end)
+}
+
 /// Counts the dots of an ellipsis starting at `i`: `...`, `. . .` or any
 /// spaces between them (the spacing stage would close them up later).
 /// Returns the count and the end offset.
@@ -386,10 +413,14 @@ fn dots(line: &str, i: usize) -> (usize, usize) {
 /// The byte offset of the mark closing the pair opened just before `from`.
 fn find_close(line: &str, from: usize, open: char, close: char) -> Option<usize> {
     let mut depth = 0usize;
+    // The window counts what is not a space: the spacing stage may remove
+    // the spaces, and the pair must be judged alike before and after.
+    let mut spaces = 0usize;
     for (j, c) in line[from..].char_indices() {
-        if j > PAIR_WINDOW {
+        if j - spaces > PAIR_WINDOW {
             return None;
         }
+        spaces += usize::from(c == ' ' || c == '\t');
         if c == open && open != close {
             depth += 1;
         } else if c == close {
@@ -422,6 +453,18 @@ mod tests {
     fn fullwidth_alnum_to_halfwidth() {
         assert_eq!(hk("ＡＩ２０２３ｘ"), "AI2023x");
         assert_eq!(hk("ＡＩ，"), "AI，");
+    }
+
+    #[test]
+    fn spaced_runs_are_judged_as_the_spacing_stage_will_leave_them() {
+        assert_eq!(hk("好 。 。。"), "好 ……");
+        assert_eq!(hk("好。。"), "好。。");
+        assert_eq!(hk("好… …然後"), "好……然後");
+        assert_eq!(hk("好……然後"), "好……然後");
+        assert_eq!(hk("好…然後"), "好……然後");
+        // A pair's window counts what is not a space.
+        let inner = "字 ".repeat(150);
+        assert_eq!(hk(&format!("({inner})")), format!("（{inner}）"));
     }
 
     #[test]
