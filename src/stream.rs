@@ -327,6 +327,7 @@ pub fn clean_stream<R: Read, W: Write>(
             eof: false,
         },
         raw: String::new(),
+        raw_scanned: 0,
         text: String::new(),
         more: true,
         params: None,
@@ -489,6 +490,8 @@ struct Pieces<'c, R> {
     decoder: Decoder<R>,
     /// Decoded text not yet through hygiene.
     raw: String,
+    /// How much of `raw` is known to hold no place to cut it for hygiene.
+    raw_scanned: usize,
     /// Hygienic text not yet cut.
     text: String,
     more: bool,
@@ -518,20 +521,36 @@ impl<R: Read> Pieces<'_, R> {
         loop {
             // Enough text to decide and to cut a whole piece, or the end.
             if self.more && (self.params.is_none() || self.text.len() <= self.want) {
+                let old_len = self.raw.len();
                 self.more = self.decoder.fill(&mut self.raw)?;
                 // Hygiene on whole lines only (a `\r\n` pair is never split).
-                let end = if self.more { self.raw.rfind('\n').map_or(0, |i| i + 1) } else { self.raw.len() };
+                // What was read before holds no line end (the text is
+                // always taken up to its last one), so only the new part is
+                // searched: a line of any length costs linear time.
+                let end = if self.more {
+                    self.raw[old_len..].rfind('\n').map_or(0, |i| old_len + i + 1)
+                } else {
+                    self.raw.len()
+                };
                 let end = if end == 0 && self.raw.len() > self.piece {
                     // One enormous line: up to the last character that
                     // starts a grapheme cluster, composes with nothing
                     // before it and is no space (an ASCII letter or digit,
                     // or an ideograph), so that hygiene sees the same
-                    // clusters and line starts as on the whole.
-                    self.raw
+                    // clusters and line starts as on the whole. The part
+                    // already searched is not searched again.
+                    let from = self.raw_scanned;
+                    let found = self.raw[from..]
                         .char_indices()
                         .rev()
-                        .find(|&(i, c)| i > 0 && (c.is_ascii_alphanumeric() || crate::chars::is_han(c)))
-                        .map_or(0, |(i, _)| i)
+                        .find(|&(i, c)| {
+                            from + i > 0 && (c.is_ascii_alphanumeric() || crate::chars::is_han(c))
+                        })
+                        .map(|(i, _)| from + i);
+                    if found.is_none() {
+                        self.raw_scanned = self.raw.len();
+                    }
+                    found.unwrap_or(0)
                 } else {
                     end
                 };
@@ -540,6 +559,7 @@ impl<R: Read> Pieces<'_, R> {
                     let clean = self.hygienic(&raw);
                     self.text.push_str(&clean);
                     self.raw.drain(..end);
+                    self.raw_scanned = 0;
                 }
                 if self.params.is_none() && (self.text.len() >= crate::ANALYSIS_WINDOW || !self.more) {
                     self.params = Some(self.cleaner.params(analysis_window(&self.text)));
@@ -674,6 +694,7 @@ mod tests {
                 eof: false,
             },
             raw: String::new(),
+            raw_scanned: 0,
             text: String::new(),
             more: true,
             params: None,
