@@ -71,6 +71,14 @@ pub fn pipeline(data: &[u8]) {
         let keeping = Cleaner::new(options.variants(Variants::None));
         let kept = keeping.clean(&text);
         assert_eq!(letters(&kept), want, "{profile:?} {policy:?} lost text of {text:?}: {kept:?}");
+        nothing_added(&text, &kept);
+        // Streaming with buffer sizes picked by the input gives the same.
+        let read = 1 + data.first().map_or(0, |&b| b as usize % 7);
+        let piece = 1 + data.get(1).map_or(0, |&b| b as usize % 64);
+        let opts = zh_clean::stream::StreamOptions { read, piece, lossy: true, ..Default::default() };
+        let mut streamed = Vec::new();
+        zh_clean::stream::clean_stream(&keeping, text.as_bytes(), &mut streamed, &opts).expect("stream");
+        assert_eq!(String::from_utf8_lossy(&streamed), kept, "stream differs (read {read}, piece {piece})");
         if check_idempotence()
             && !text.contains(['\n', '\r', '\u{B}', '\u{C}', '\u{85}', '\u{2028}', '\u{2029}'])
         {
@@ -81,6 +89,47 @@ pub fn pipeline(data: &[u8]) {
             );
         }
     }
+}
+
+/// What the punctuation stage may write that was not in the input (the
+/// documented conversion table: ASCII marks to fullwidth ones, quotes by
+/// profile, ellipses, middle dots), and the line end of a re-joined or
+/// separated paragraph.
+const CONVERSIONS: &str = "，。：；！？（）「」『』“”‘’…·‧—\n ";
+
+/// Nothing added: every character of `out` outside [`CONVERSIONS`] occurs
+/// no more often than in the input after hygiene (fullwidth letters and
+/// digits counted as halfwidth), and no run of `…` is longer than two or
+/// than the longest run of the input.
+pub fn nothing_added(input: &str, out: &str) {
+    use std::collections::HashMap;
+    let mut allowed: HashMap<char, usize> = HashMap::new();
+    for c in zh_clean::hygiene::clean(input).chars() {
+        let c = match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        };
+        *allowed.entry(c).or_default() += 1;
+        // A fullwidth letter before a combining mark stays fullwidth.
+        *allowed.entry(c).or_default() += 0;
+    }
+    let mut seen: HashMap<char, usize> = HashMap::new();
+    for c in out.chars() {
+        if CONVERSIONS.contains(c) {
+            continue;
+        }
+        let n = seen.entry(c).or_default();
+        *n += 1;
+        let fullwidth = char::from_u32(c as u32 + 0xFEE0).map_or(0, |f| zh_clean::hygiene::clean(input).matches(f).count());
+        assert!(
+            *n <= allowed.get(&c).copied().unwrap_or(0) + fullwidth,
+            "{c:?} added: {input:?} -> {out:?}"
+        );
+    }
+    let longest = |s: &str| s.split(|c| c != '…').map(|r| r.chars().count()).max().unwrap_or(0);
+    assert!(longest(out) <= longest(input).max(2), "an ellipsis grew: {input:?} -> {out:?}");
 }
 
 /// The spacing stage alone on every line of arbitrary text, with the
