@@ -63,8 +63,10 @@ def clean_udf(
 
     c = cleaner_from(cleaner, options)
 
-    @pandas_udf("string")  # type: ignore[call-overload,misc]
-    def zh_clean_udf(texts: pd.Series) -> pd.Series:
+    def zh_clean_udf(texts):  # type: ignore[no-untyped-def]
         return pd.Series(clean_values(c, texts.tolist(), threads), index=texts.index, dtype=object)
 
-    return zh_clean_udf
+    # Spark reads the kind of UDF from the annotations, which must be the
+    # classes themselves (this module's annotations are strings).
+    zh_clean_udf.__annotations__ = {"texts": pd.Series, "return": pd.Series}
+    return pandas_udf("string")(zh_clean_udf)  # type: ignore[call-overload]

@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Iterable
-from typing import Literal, TypedDict, Union
+from typing import Literal, TypedDict, Union, final
 
 from typing_extensions import Unpack
 
@@ -12,10 +12,8 @@ Profile = Literal["hk", "tw", "cn"]
 CjkLatinSpace = Literal["auto", "remove", "keep", "pangu"]
 QuoteStyle = Literal["corner", "curly", "keep"]
 VariantsMode = Literal["auto", "hk", "tw", "twp", "cn", "none"]
-Conversion = Literal[
-    "s2t", "t2s", "s2tw", "tw2s", "s2hk", "hk2s", "s2twp", "tw2sp",
-    "t2tw", "tw2t", "t2hk", "hk2t", "t2jp", "jp2t",
-]
+# An OpenCC configuration name ("s2hk", "t2s", …): `CONVERSIONS` lists them.
+Conversion = str
 Backend = Literal["builtin"]
 StageName = Literal["hygiene", "structure", "spacing", "punctuation", "punct", "variants"]
 Stages = Union[str, Iterable[StageName]]
@@ -82,6 +80,7 @@ class Stats(TypedDict):
     punctuation_changed: int
     characters_converted: int
 
+@final
 class Cleaner:
     """The cleaning pipeline, configured once and reused.
 

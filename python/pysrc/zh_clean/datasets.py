@@ -3,7 +3,7 @@
 >>> from datasets import Dataset
 >>> from zh_clean.datasets import CleanBatch
 >>> ds = Dataset.from_dict({"text": ["香港 生產 力 局 ， 49 % 受訪"]})
->>> ds.map(CleanBatch("text"), batched=True)["text"]
+>>> list(ds.map(CleanBatch("text"), batched=True)["text"])
 ['香港生產力局，49%受訪']
 """
 
