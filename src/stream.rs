@@ -316,25 +316,7 @@ pub fn clean_stream<R: Read, W: Write>(
 ) -> Result<Stats, StreamError> {
     let mut writer = Counting { inner: writer, bytes: 0, newlines: 0, last: None };
     let mut stats = Stats::default();
-    let mut pieces = Pieces {
-        cleaner,
-        decoder: Decoder {
-            reader,
-            carry: Vec::new(),
-            offset: 0,
-            lossy: opts.lossy,
-            block: opts.read.max(1),
-            eof: false,
-        },
-        raw: String::new(),
-        raw_scanned: 0,
-        text: String::new(),
-        more: true,
-        params: None,
-        piece: opts.piece.max(1),
-        want: opts.piece.max(1),
-        stats: Stats::default(),
-    };
+    let mut pieces = Pieces::new(cleaner, reader, opts);
     let mut w = Writer {
         structure: cleaner.options().structure,
         wrote: false,
@@ -503,7 +485,29 @@ struct Pieces<'c, R> {
     stats: Stats,
 }
 
-impl<R: Read> Pieces<'_, R> {
+impl<'c, R: Read> Pieces<'c, R> {
+    fn new(cleaner: &'c Cleaner, reader: R, opts: &StreamOptions) -> Self {
+        Pieces {
+            cleaner,
+            decoder: Decoder {
+                reader,
+                carry: Vec::new(),
+                offset: 0,
+                lossy: opts.lossy,
+                block: opts.read.max(1),
+                eof: false,
+            },
+            raw: String::new(),
+            raw_scanned: 0,
+            text: String::new(),
+            more: true,
+            params: None,
+            piece: opts.piece.max(1),
+            want: opts.piece.max(1),
+            stats: Stats::default(),
+        }
+    }
+
     fn hygienic(&mut self, s: &str) -> String {
         self.stats.bytes_in += s.len();
         self.stats.lines_in += memchr::memchr_iter(b'\n', s.as_bytes()).count();
@@ -683,25 +687,8 @@ mod tests {
     /// Every piece `clean_stream` would clean, with the given buffers.
     fn pieces(text: &str, read: usize, piece: usize) -> Vec<(String, bool)> {
         let cleaner = Cleaner::default();
-        let mut p = Pieces {
-            cleaner: &cleaner,
-            decoder: Decoder {
-                reader: text.as_bytes(),
-                carry: Vec::new(),
-                offset: 0,
-                lossy: true,
-                block: read,
-                eof: false,
-            },
-            raw: String::new(),
-            raw_scanned: 0,
-            text: String::new(),
-            more: true,
-            params: None,
-            piece,
-            want: piece,
-            stats: Stats::default(),
-        };
+        let opts = StreamOptions { read, piece, lossy: true, threads: 1, stats: false };
+        let mut p = Pieces::new(&cleaner, text.as_bytes(), &opts);
         let mut out = Vec::new();
         while let Some(x) = p.next().unwrap() {
             out.push(x);

@@ -7,11 +7,14 @@
 //! makes the text consistent, in one of these [`Variants`] modes:
 //!
 //! * `auto` (every profile's default): make the text consistently
-//!   Traditional *without touching its regional forms*. Only sentences that
-//!   contain a Simplified-only character convert (to the profile's forms:
+//!   Traditional *without touching Traditional text*. A sentence with real
+//!   evidence of being Simplified converts whole (to the profile's forms:
 //!   `s2hk`, `s2tw`, or `s2t` for `cn`), with phrase context (`复合` → `複合`,
-//!   `头发` → `頭髮`); Traditional text is left byte for byte alone, and is
-//!   recognised by one quick scan.
+//!   `头发` → `頭髮`); in any other sentence only the Simplified-only
+//!   characters change, and every character written in Traditional,
+//!   Cantonese (`响`, `个`) or Hokkien stays as it is (see [`auto`]). Text
+//!   without a Simplified-only character is recognised by one quick scan and
+//!   left byte for byte alone.
 //! * `hk`, `tw`, `twp`: full standardisation to Hong Kong or Taiwan forms
 //!   (OpenCC `s2hk`/`t2hk`, `s2tw`/`t2tw`, `s2twp`), chosen by the script
 //!   [`detect_script`] finds: Simplified text converts with `s2…`; other
@@ -94,8 +97,9 @@ impl Converter for Builtin {
 }
 
 /// The C++ OpenCC library (through `opencc-rust`), with the system's
-/// dictionaries: the reference the [`Builtin`] converter is tested against.
-/// Needs the `opencc-sys` feature and `libopencc-dev` (OpenCC 1.1.x).
+/// dictionaries. Needs the `opencc-sys` feature and `libopencc-dev`; it
+/// agrees with [`Builtin`] only when the system's OpenCC is the release
+/// `data/opencc/` vendors (1.4.2), which Debian does not ship yet.
 #[cfg(feature = "opencc-sys")]
 #[derive(Default)]
 pub struct System {
@@ -116,6 +120,12 @@ impl System {
         let system = System::default();
         system.open(Config::S2t)?;
         Ok(system)
+    }
+
+    /// Whether the library has `config`: releases before 1.3 lack `s2hkp`
+    /// and `hk2sp`, and convert with older dictionaries than [`Builtin`].
+    pub fn has(&self, config: Config) -> bool {
+        self.open(config).is_ok()
     }
 
     fn open(&self, config: Config) -> Result<std::sync::Arc<opencc_rust::OpenCC>, String> {
@@ -189,9 +199,10 @@ impl ScriptReport {
 /// * *Simplified-only*: characters OpenCC's `STCharacters` converts to
 ///   something else, that are not the forms a regional Traditional standard
 ///   writes (`TWVariants`, `HKVariants`: `群`, `床`, `秘` are Taiwan's forms
-///   of OpenCC's `羣`, `牀`, `祕`), and that Big5, the Traditional character
-///   set, cannot encode: `发`, `头` — but not `复`, `体` or `瓮`, which
-///   Traditional text can contain.
+///   of OpenCC's `羣`, `牀`, `祕`), that Big5, the Traditional character
+///   set, cannot encode (`发`, `头`, but not `复`, `体` or `瓮`, which
+///   Traditional text can contain), and that are not in [`DUAL_USE`]
+///   (Cantonese's `响`, `个`).
 /// * *Traditional-only*: characters `TSCharacters` converts that GB 2312, the
 ///   Simplified character set, lacks.
 struct Sets {
@@ -199,6 +210,7 @@ struct Sets {
     traditional_only: CharSet,
 }
 
+/// Whether Big5, the Traditional character set, has `c`.
 fn in_big5(c: char) -> bool {
     let mut buf = [0u8; 4];
     let (_, _, unmappable) = encoding_rs::BIG5.encode(c.encode_utf8(&mut buf));
@@ -211,6 +223,13 @@ fn in_gb2312(c: char) -> bool {
     // GB 2312's ideographs are GBK's rows 0xB0–0xF7, cells 0xA1–0xFE.
     !unmappable && matches!(bytes.as_ref(), [0xB0..=0xF7, 0xA1..=0xFE])
 }
+
+/// Simplified forms that are also ordinary characters of Traditional
+/// writing outside Big5: Cantonese `响` (at, *hoeng2*), `吓` (*haa5*, as in
+/// `試吓`), `揾` (Hong Kong's `搵`), and `个`, Cantonese's and Taiwanese
+/// Hokkien's classifier (the Ministry of Education writes *ê* `个`). They
+/// convert inside Simplified sentences, never inside Traditional ones.
+pub const DUAL_USE: &[char] = &['响', '吓', '揾', '个'];
 
 /// A set of characters with a bitmap for the Basic Multilingual Plane.
 struct CharSet {
@@ -259,7 +278,7 @@ static SETS: LazyLock<Sets> = LazyLock::new(|| {
         .filter(|c| !regional.contains(c.to_string().as_str()))
         .collect();
     Sets {
-        simplified_only: CharSet::new(forms.into_iter().filter(|&c| !in_big5(c))),
+        simplified_only: CharSet::new(forms.into_iter().filter(|&c| !in_big5(c) && !DUAL_USE.contains(&c))),
         traditional_only: CharSet::new(
             changed(Dict::TSCharacters.entries()).into_iter().filter(|&c| !in_gb2312(c)),
         ),
@@ -322,18 +341,64 @@ pub fn has_simplified(text: &str) -> bool {
     false
 }
 
-/// The `auto` mode: each sentence with a Simplified-only character is
-/// converted whole with `target` (`s2t`, `s2hk` or `s2tw`), so that its
-/// phrases and its ambiguous characters convert in context (`复合材料与头发`
-/// → `複合材料與頭髮`); sentences without one are Traditional, or shared
-/// by both scripts, and are left alone; text without one is borrowed.
+/// How a sentence that has Simplified-only characters is treated by the
+/// `auto` mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sentence {
+    /// Written in Simplified: converted whole, with phrase context.
+    Simplified,
+    /// Written in Traditional, with leaked Simplified characters: only those
+    /// characters change.
+    Traditional,
+}
+
+/// The evidence `auto` asks for before it converts a sentence whole: at
+/// least this many Simplified-only characters, or one in a sentence with no
+/// Traditional-only character and no [`DUAL_USE`] one (`□ 简体`)…
+pub const AUTO_MIN_SIMPLIFIED: usize = 2;
+
+/// …and at least this many times as many as Traditional-only ones. Clean
+/// Traditional text (Hong Kong, Taiwan, Cantonese, Taiwanese Hokkien) has no
+/// Simplified-only character at all; Simplified text has almost no
+/// Traditional-only one. A Traditional sentence with a pasted Simplified
+/// word, or a Cantonese sentence with one leaked character (`我响屋企等紧你`),
+/// stays on the safe side: only its Simplified-only characters convert.
+pub const AUTO_MAJORITY: usize = 2;
+
+/// Classifies a sentence from its counts of Simplified-only and
+/// Traditional-only characters (see [`AUTO_MIN_SIMPLIFIED`]).
+fn classify(simplified_only: usize, traditional_only: usize, dual_use: bool) -> Sentence {
+    let enough = simplified_only >= AUTO_MIN_SIMPLIFIED || (traditional_only == 0 && !dual_use);
+    if simplified_only > 0 && enough && simplified_only >= AUTO_MAJORITY * traditional_only {
+        Sentence::Simplified
+    } else {
+        Sentence::Traditional
+    }
+}
+
+/// The `auto` mode: Simplified sentences become Traditional, Traditional
+/// sentences keep every character they were written with.
+///
+/// Sentences end at `。！？；!?;` and line ends. A sentence without a
+/// Simplified-only character is left alone (text without one is borrowed).
+/// A sentence with [enough evidence](AUTO_MIN_SIMPLIFIED) of being
+/// Simplified is converted whole with `target` (`s2hk`, `s2tw` or `s2t`),
+/// so that its phrases and ambiguous characters convert in context
+/// (`复合材料与头发` → `複合材料與頭髮`). In any other sentence only the
+/// Simplified-only characters change: each run of characters around them
+/// that are not Traditional-only is converted with `target` for context, and
+/// only the Simplified-only characters take their converted form; every
+/// other character stays as written, in its regional form (`說` is not made
+/// `説`) or as an ordinary Cantonese or Hokkien character (`响`, `个`).
 ///
 /// ```
 /// use zh_clean::opencc::Config;
 /// use zh_clean::variants::{auto, Builtin};
 /// assert_eq!(auto("复合材料与头发。裏面着數。", Config::S2hk, &Builtin), "複合材料與頭髮。裏面着數。");
 /// assert_eq!(auto("新加坡于2019年推出国家战略", Config::S2hk, &Builtin), "新加坡於2019年推出國家戰略");
-/// assert!(matches!(auto("裏面著衞", Config::S2hk, &Builtin), std::borrow::Cow::Borrowed(_)));
+/// // One leaked character in a Traditional sentence: only it changes.
+/// assert_eq!(auto("他說這個发展很重要", Config::S2hk, &Builtin), "他說這個發展很重要");
+/// assert!(matches!(auto("你响邊度呀？佢个仔好叻。", Config::S2hk, &Builtin), std::borrow::Cow::Borrowed(_)));
 /// ```
 pub fn auto<'a>(text: &'a str, target: Config, converter: &dyn Converter) -> Cow<'a, str> {
     if !has_simplified(text) {
@@ -346,10 +411,60 @@ pub fn auto<'a>(text: &'a str, target: Config, converter: &dyn Converter) -> Cow
         if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n') || end == text.len() {
             let sentence = &text[start..end];
             if has_simplified(sentence) {
-                edit.replace(start, end, &converter.convert(target, sentence));
+                let r = detect_script(sentence);
+                let dual_use = sentence.chars().any(|c| DUAL_USE.contains(&c));
+                match classify(r.simplified_only, r.traditional_only, dual_use) {
+                    Sentence::Simplified => edit.replace(start, end, &converter.convert(target, sentence)),
+                    Sentence::Traditional => {
+                        edit.replace(start, end, &convert_simplified_only(sentence, target, converter))
+                    }
+                }
             }
             start = end;
         }
+    }
+    edit.finish()
+}
+
+/// Converts only the Simplified-only characters of `sentence`; see [`auto`].
+fn convert_simplified_only<'a>(sentence: &'a str, target: Config, converter: &dyn Converter) -> Cow<'a, str> {
+    let sets = &*SETS;
+    let is_han = |c: char| c as u32 >= 0x2E80 && crate::chars::is_han(c);
+    let chars: Vec<(usize, char)> = sentence.char_indices().collect();
+    let mut edit = Edit::new(sentence);
+    let mut i = 0;
+    while i < chars.len() {
+        if !sets.simplified_only.contains(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        // The run of ideographs around it that are not Traditional-only.
+        let in_run = |c: char| is_han(c) && !sets.traditional_only.contains(c);
+        let mut a = i;
+        while a > 0 && in_run(chars[a - 1].1) {
+            a -= 1;
+        }
+        let mut b = i + 1;
+        while b < chars.len() && in_run(chars[b].1) {
+            b += 1;
+        }
+        let byte = |k: usize| chars.get(k).map_or(sentence.len(), |&(o, _)| o);
+        let run = &sentence[byte(a)..byte(b)];
+        let converted = converter.convert(target, run);
+        let aligned = converted.chars().count() == b - a;
+        for (k, new) in (a..b).zip(converted.chars().chain(std::iter::repeat('\0'))) {
+            let (at, old) = chars[k];
+            if !sets.simplified_only.contains(old) {
+                continue;
+            }
+            let new = if aligned {
+                new.to_string()
+            } else {
+                converter.convert(target, &sentence[at..at + old.len_utf8()]).into_owned()
+            };
+            edit.replace(at, at + old.len_utf8(), &new);
+        }
+        i = b;
     }
     edit.finish()
 }

@@ -148,19 +148,7 @@ fn variants_modes() {
     assert_eq!(stdout(&zh_clean(&["--variants", "twp"], "鼠标 和 软件\n".as_bytes())), "滑鼠和軟體\n");
 }
 
-#[test]
-fn convert_alone_reproduces_opencc_test_cases() {
-    for config in [
-        "s2t", "t2s", "s2hk", "hk2s", "s2tw", "tw2s", "s2twp", "tw2sp", "t2hk", "hk2t", "tw2t", "t2jp",
-        "jp2t",
-    ] {
-        let input = std::fs::read(format!("tests/opencc/{config}.in")).expect("input");
-        let answer = std::fs::read_to_string(format!("tests/opencc/{config}.ans")).expect("answer");
-        let o = zh_clean(&["--only", "variants", "--convert", config], &input);
-        assert!(o.status.success(), "{config}: {}", stderr(&o));
-        assert_eq!(stdout(&o).trim_end(), answer.trim_end(), "{config}");
-    }
-}
+// The official OpenCC cases through the binary: tests/opencc_cli.rs.
 
 #[test]
 fn unknown_conversion_is_a_usage_error() {
@@ -257,10 +245,7 @@ fn output_dir_mirrors_the_inputs() {
 }
 
 fn tmp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("zh-clean-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    dir
+    common::scratch_dir("cli", name)
 }
 
 #[test]

@@ -10,10 +10,7 @@ mod common;
 use common::{stderr, stdout, zh_clean};
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zh-clean-files-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    dir
+    common::scratch_dir("files", name)
 }
 
 fn s(p: &Path) -> &str {
@@ -380,19 +377,18 @@ fn compressed_files_are_read_and_written_compressed() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = zh_clean(&["-r", "--in-place", s(&dir)], b"");
     assert!(o.status.success(), "{}", stderr(&o));
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&gz).expect("open"))
-        .read_to_string(&mut text)
-        .expect("gunzip");
-    assert_eq!(text, CLEANED);
+    let gunzip = |p: &Path| {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(p).expect("open"))
+            .read_to_string(&mut text)
+            .expect("gunzip");
+        text
+    };
+    assert_eq!(gunzip(&gz), CLEANED);
     let text = zstd::decode_all(std::fs::File::open(&zst).expect("open")).expect("unzstd");
     assert_eq!(String::from_utf8(text).expect("UTF-8"), CLEANED);
     let out = dir.join("out").join(gz.strip_prefix("/").expect("absolute"));
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&out).expect("open"))
-        .read_to_string(&mut text)
-        .expect("gunzip");
-    assert_eq!(text, CLEANED);
+    assert_eq!(gunzip(&out), CLEANED);
     // A file named .gz that is not gzip is an error naming it.
     let bad = dir.join("bad.txt.gz");
     std::fs::write(&bad, SPACED).expect("write");

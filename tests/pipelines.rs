@@ -9,10 +9,7 @@ mod common;
 use common::{stderr, stdout, zh_clean};
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zh-clean-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    dir
+    common::scratch_dir("pipelines", name)
 }
 
 #[test]

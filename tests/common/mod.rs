@@ -26,6 +26,15 @@ pub fn zh_clean(args: &[&str], stdin: &[u8]) -> Output {
     out
 }
 
+/// A new empty scratch directory for one test (`suite` and `name` keep
+/// tests apart; the process id keeps runs apart).
+pub fn scratch_dir(suite: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zh-clean-{suite}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
 /// Standard output, which must be UTF-8.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")

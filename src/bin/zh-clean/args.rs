@@ -88,7 +88,8 @@ pub struct Args {
     pub variants: Option<VariantsArg>,
 
     /// Run one OpenCC conversion instead of --variants: s2t, t2s, s2tw,
-    /// tw2s, s2hk, hk2s, s2twp, tw2sp, t2tw, tw2t, t2hk, hk2t, t2jp, jp2t.
+    /// tw2s, s2hk, hk2s, s2twp, tw2sp, s2hkp, hk2sp, t2tw, tw2t, t2hk, hk2t,
+    /// t2jp, jp2t.
     #[arg(long, value_name = "CONFIG", value_parser = parse_config, conflicts_with = "variants", help_heading = "Cleaning")]
     pub convert: Option<Config>,
 
