@@ -255,13 +255,13 @@ fn clean_with_joiners(text: &str) -> Cow<'_, str> {
         };
         before = Some(c);
     }
-    if out == text {
-        return Cow::Borrowed(text);
-    }
-    match is_nfc_quick(out.chars()) {
-        IsNormalized::Yes => Cow::Owned(out),
-        _ => Cow::Owned(out.nfc().collect()),
-    }
+    // NFC whether or not anything else changed: text with joiners can
+    // still be decomposed.
+    let out = match is_nfc_quick(out.chars()) {
+        IsNormalized::Yes => out,
+        _ => out.nfc().collect(),
+    };
+    if out == text { Cow::Borrowed(text) } else { Cow::Owned(out) }
 }
 
 /// Writes what `a` makes of `c`; `at_start`: only spaces so far on the
@@ -346,6 +346,12 @@ mod tests {
         }
         assert_eq!(owned("中\u{200C}文 می\u{200C}خواهم"), "中文 می\u{200C}خواهم");
         assert_eq!(owned("\u{200C}a a\u{200C} \u{200C}"), "a a ");
+    }
+
+    #[test]
+    fn text_with_joiners_is_put_in_nfc_too() {
+        assert_eq!(owned("👨\u{200D}👩 e\u{301}"), "👨\u{200D}👩 é");
+        assert!(matches!(clean("👨\u{200D}👩 é"), Cow::Borrowed(_)));
     }
 
     #[test]

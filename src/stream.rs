@@ -540,15 +540,21 @@ impl<'c, R: Read> Pieces<'c, R> {
                     // One enormous line: up to the last character that
                     // starts a grapheme cluster, composes with nothing
                     // before it and is no space (an ASCII letter or digit,
-                    // or an ideograph), so that hygiene sees the same
-                    // clusters and line starts as on the whole. The part
+                    // or an ideograph) after no joiner, so that hygiene
+                    // sees the same clusters, joiners and line starts as
+                    // on the whole. The part
                     // already searched is not searched again.
                     let from = self.raw_scanned;
                     let found = self.raw[from..]
                         .char_indices()
                         .rev()
                         .find(|&(i, c)| {
-                            from + i > 0 && (c.is_ascii_alphanumeric() || crate::chars::is_han(c))
+                            (c.is_ascii_alphanumeric() || crate::chars::is_han(c))
+                                // A joiner before it is judged by it.
+                                && self.raw[..from + i]
+                                    .chars()
+                                    .next_back()
+                                    .is_some_and(|p| !matches!(p, '\u{200C}' | '\u{200D}'))
                         })
                         .map(|(i, _)| from + i);
                     if found.is_none() {
@@ -760,6 +766,18 @@ mod tests {
         // Blocks around a long one.
         let mixed = format!("段落 一 。\n\n{wrapped}\n段落 二 。\n\n{xs}");
         check_long(&mixed, MAX_BLOCK);
+    }
+
+    #[test]
+    fn hygiene_chunks_of_a_long_line_keep_joiners_and_compose_marks() {
+        // Found by fuzzing: a line cut for hygiene right after a joiner, or
+        // a chunk with joiners and a decomposed letter.
+        let line = "香港👨\u{200D}i 豈 e\u{301} AI2 👨\u{200D}👩 ".repeat(20);
+        let whole = Cleaner::default().clean(&line);
+        for (read, piece) in [(2, 60), (3, 7), (1, 1), (5, 33)] {
+            assert_eq!(streamed(&line, read, piece), whole, "read {read} piece {piece}");
+        }
+        assert!(whole.contains("👨\u{200D}i") && whole.contains('é'), "{whole:?}");
     }
 
     #[test]
