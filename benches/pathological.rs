@@ -37,17 +37,18 @@ fn shapes(size: usize) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// One of the [`shapes`] at about `size` bytes.
+fn shape(name: &str, size: usize) -> String {
+    shapes(size).into_iter().find(|(n, _)| *n == name).map(|(_, t)| t).unwrap_or_default()
+}
+
 fn pathological(c: &mut Criterion) {
     let cleaner = Cleaner::default();
     let base = 64 * 1024;
     let mut g = c.benchmark_group("pathological");
     for (name, _) in shapes(1) {
         for factor in [1, 2, 4] {
-            let text = shapes(base * factor)
-                .into_iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| t)
-                .unwrap_or_default();
+            let text = shape(name, base * factor);
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_with_input(BenchmarkId::new(name, factor), &text, |b, t| {
                 b.iter(|| cleaner.clean_cow(t).len())
@@ -58,11 +59,7 @@ fn pathological(c: &mut Criterion) {
     let mut g = c.benchmark_group("pathological-stream");
     for name in ["equal-width-lines", "one-huge-line"] {
         for factor in [1, 2, 4] {
-            let text = shapes(base * 16 * factor)
-                .into_iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, t)| t)
-                .unwrap_or_default();
+            let text = shape(name, base * 16 * factor);
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_with_input(BenchmarkId::new(name, factor), &text, |b, t| {
                 b.iter(|| {
