@@ -141,7 +141,7 @@ impl Run {
         let name = input.name();
         let Opened { reader, shift } = opened;
         let s = &self.settings;
-        let lossy = s.is(s.lossy);
+        let lossy = s.lossy == Some(true);
         let invalid = |e: &dyn std::fmt::Display| {
             Failure::Input(format!("{name}: {e}; use --lossy to replace invalid sequences (or --encoding)"))
         };
@@ -165,7 +165,7 @@ impl Run {
                 Err(e) => Err(Failure::Input(format!("{name}: {e}"))),
             };
         }
-        if s.is(s.segment) || self.diff_color.is_some() || self.cleaner.needs_whole_text() {
+        if s.segment == Some(true) || self.diff_color.is_some() || self.cleaner.needs_whole_text() {
             // Segmentation, diffs and main-content extraction work on the
             // whole text.
             let mut bytes = Vec::new();
@@ -175,7 +175,7 @@ impl Run {
                 e.offset += shift as usize;
                 invalid(&e)
             })?;
-            let (cleaned, stats) = if s.is(s.segment) {
+            let (cleaned, stats) = if s.segment == Some(true) {
                 (self.cleaner.clean_segmented(&text, &s.delimiter()), zh_clean::Stats::default())
             } else {
                 self.cleaner.clean_with_stats(&text)
@@ -187,7 +187,7 @@ impl Run {
             out.write_all(output.as_bytes()).map_err(Failure::Output)?;
             return Ok(Outcome::Cleaned { stats, jsonl: JsonlStats::default() });
         }
-        let opts = StreamOptions { lossy, threads, stats: s.is(s.stats), ..StreamOptions::default() };
+        let opts = StreamOptions { lossy, threads, stats: s.stats == Some(true), ..StreamOptions::default() };
         match clean_stream(&self.cleaner, reader, out, &opts) {
             Ok(stats) => Ok(Outcome::Cleaned { stats, jsonl: JsonlStats::default() }),
             Err(StreamError::Write(e)) => Err(Failure::Output(e)),
@@ -310,8 +310,8 @@ fn plan(
     inputs: Vec<Input>,
     errors: &mut Vec<String>,
 ) -> Result<Vec<(Input, Target)>, String> {
-    let jsonl = s.is(s.jsonl);
-    let sniff = s.is(s.decompress);
+    let jsonl = s.jsonl == Some(true);
+    let sniff = s.decompress == Some(true);
     let mut planned = Vec::new();
     let mut outputs: HashMap<PathBuf, String> = HashMap::new();
     let sources: HashMap<PathBuf, String> = inputs
@@ -423,8 +423,8 @@ fn main() -> ExitCode {
         }
         cleaner = cleaner.with_segmenter(segmenter);
     }
-    let quiet = s.is(s.quiet);
-    let jsonl = if s.is(s.jsonl) {
+    let quiet = s.quiet == Some(true);
+    let jsonl = if s.jsonl == Some(true) {
         let mut fields = Vec::new();
         for f in s.fields() {
             match f.parse::<FieldPath>() {
@@ -436,8 +436,8 @@ fn main() -> ExitCode {
             fields,
             on_error: if s.on_error == Some(OnErrorArg::Skip) { OnError::Skip } else { OnError::Fail },
             segment_field: s.segment_field.clone(),
-            words_only: s.is(s.words_only),
-            lossy: s.is(s.lossy),
+            words_only: s.words_only == Some(true),
+            lossy: s.lossy == Some(true),
             threads: 1,
         })
     } else {
@@ -450,7 +450,7 @@ fn main() -> ExitCode {
         no_ignore: args.no_ignore,
         types: &args.types,
         globs: &args.globs,
-        jsonl: s.is(s.jsonl),
+        jsonl: s.jsonl == Some(true),
         exclude: args.output_dir.as_deref(),
     };
     let (inputs, mut errors) = match walk::inputs(&args.files, &walk_opts) {
@@ -492,8 +492,8 @@ fn main() -> ExitCode {
         jsonl,
         open: OpenOptions {
             encoding: s.encoding.unwrap_or(args::EncodingArg::Utf8),
-            lossy: s.is(s.lossy),
-            sniff_compression: s.is(s.decompress),
+            lossy: s.lossy == Some(true),
+            sniff_compression: s.decompress == Some(true),
         },
         diff_color: args.diff.then(|| diff::color(args.color)),
         settings: s,
@@ -579,7 +579,7 @@ fn report(
             Err(Failure::Output(e)) => errors.push(format!("writing output: {e}")),
         }
     }
-    let quiet = s.is(s.quiet);
+    let quiet = s.quiet == Some(true);
     if binary > 0 && !quiet {
         eprintln!("zh-clean: skipped {binary} binary file(s)");
     }
@@ -604,7 +604,7 @@ fn report(
             }
         }
     }
-    if s.is(s.stats) {
+    if s.stats == Some(true) {
         let json = s.stats_format == Some(StatsFormat::Json);
         if run.jsonl() {
             let counts = [

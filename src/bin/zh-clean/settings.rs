@@ -286,10 +286,6 @@ impl Settings {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1)
     }
-
-    pub fn is(&self, flag: Option<bool>) -> bool {
-        flag.unwrap_or(false)
-    }
 }
 
 fn parse_stages(names: &[String]) -> Result<Vec<Stage>, String> {
