@@ -21,9 +21,11 @@
 //!   or the start or end of the text. Between other characters they are kept: the ZWJ in
 //!   👨‍👩‍👧, the ZWNJ of Persian `می‌خواهم`, the joiners of Indic scripts.
 //! * NBSP and every other Unicode space separator become `' '`. The
-//!   ideographic space U+3000 at the start of a line is a paragraph indent
-//!   and is dropped; inside a line it is typography (`第一章　總則`) and is
-//!   kept (it is CJK punctuation to the later stages: spaces next to it go).
+//!   ideographic space U+3000 is kept: at the start of a line it is a
+//!   paragraph indent, which the structure stage reads (a first-line indent
+//!   is often the only mark of a paragraph in extracted text) and drops;
+//!   inside a line it is typography (`第一章　總則`), CJK punctuation to the
+//!   later stages (spaces next to it go).
 //! * Kangxi radicals and CJK radical supplements become the equivalent
 //!   unified ideographs (Unicode's `EquivalentUnifiedIdeograph.txt`).
 //! * The text is put in NFC, which also maps the CJK compatibility
@@ -47,8 +49,6 @@ enum Action {
     Drop,
     /// A space separator: `' '`.
     Space,
-    /// U+3000: an indent at a line start (dropped), kept elsewhere.
-    IdeographicSpace,
     Newline,
     /// `\r`: a newline, unless a `\n` follows.
     CarriageReturn,
@@ -68,7 +68,6 @@ fn action(c: char) -> Action {
         '\u{200B}' | '\u{2060}' | '\u{FEFF}' => Action::Drop,
         '\u{200C}' | '\u{200D}' => Action::Joiner,
         '\u{2028}' | '\u{2029}' => Action::Newline,
-        '\u{3000}' => Action::IdeographicSpace,
         '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => Action::Space,
         '\u{2E80}'..='\u{2FDF}' => match radical_to_unified(c) {
             Some(u) => Action::Replace(u),
@@ -118,65 +117,35 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
     let bytes = text.as_bytes();
     let mut edit = Edit::new(text);
     let mut maybe_not_nfc = false;
-    // Where the current line's content starts (after dropped indents).
-    let mut line_start = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
             match b {
-                b'\n' => line_start = i + 1,
+                b'\n' | b'\t' => {}
                 b'\r' => {
                     let lf = bytes.get(i + 1) == Some(&b'\n');
                     edit.replace(i, i + 1, if lf { "" } else { "\n" });
-                    line_start = i + 1 + usize::from(lf);
                 }
-                // Spaces and tabs before an indent belong to it.
-                b' ' | b'\t' if line_start == i => line_start = i + 1,
-                b'\t' => {}
-                0x0B | 0x0C => {
-                    edit.replace(i, i + 1, "\n");
-                    line_start = i + 1;
-                }
-                0..=0x1F | 0x7F => {
-                    edit.replace(i, i + 1, "");
-                    if line_start == i {
-                        line_start = i + 1;
-                    }
-                }
+                0x0B | 0x0C => edit.replace(i, i + 1, "\n"),
+                0..=0x1F | 0x7F => edit.replace(i, i + 1, ""),
                 _ => {}
             }
             i += 1;
             continue;
         }
-        // U+4000–U+9FFF (ideographs, Yijing symbols) and U+3001–U+303F (CJK
+        // U+4000–U+9FFF (ideographs, Yijing symbols) and U+3000–U+303F (CJK
         // punctuation) are kept and NFC-stable: skip them whole.
-        if (0xE4..=0xE9).contains(&b)
-            || (b == 0xE3 && bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) != Some(&0x80))
-        {
+        if (0xE4..=0xE9).contains(&b) || (b == 0xE3 && bytes.get(i + 1) == Some(&0x80)) {
             i += 3;
             continue;
         }
         let (c, len) = crate::chars::decode_at(text, i);
         match action(c) {
             Action::Keep => maybe_not_nfc |= !nfc_stable(c),
-            Action::Drop | Action::Joiner => {
-                edit.replace(i, i + len, "");
-                // What is removed at a line start leaves it a line start.
-                if line_start == i {
-                    line_start = i + len;
-                }
-            }
+            Action::Drop | Action::Joiner => edit.replace(i, i + len, ""),
             Action::Space => edit.replace(i, i + len, " "),
-            Action::IdeographicSpace if i == line_start => {
-                edit.replace(i, i + len, "");
-                line_start = i + len;
-            }
-            Action::IdeographicSpace => {}
-            Action::Newline => {
-                edit.replace(i, i + len, "\n");
-                line_start = i + len;
-            }
+            Action::Newline => edit.replace(i, i + len, "\n"),
             Action::CarriageReturn => {}
             Action::Replace(u) => {
                 let mut buf = [0u8; 4];
@@ -238,21 +207,13 @@ fn clean_with_joiners(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     let mut pending_cr = false;
     let mut before: Option<char> = None;
-    let mut at_start = true;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let a = match action(c) {
             Action::Joiner if joins(before, chars.peek().copied()) => Action::Keep,
             a => a,
         };
-        let len = out.len();
-        apply(a, c, &mut out, &mut pending_cr, at_start);
-        // Still at the start of the line: nothing but spaces written on it.
-        at_start = match out[len..].chars().next_back() {
-            Some('\n') => true,
-            Some(' ' | '\t') | None => at_start,
-            Some(_) => false,
-        };
+        apply(a, c, &mut out, &mut pending_cr);
         before = Some(c);
     }
     // NFC whether or not anything else changed: text with joiners can
@@ -264,9 +225,8 @@ fn clean_with_joiners(text: &str) -> Cow<'_, str> {
     if out == text { Cow::Borrowed(text) } else { Cow::Owned(out) }
 }
 
-/// Writes what `a` makes of `c`; `at_start`: only spaces so far on the
-/// current output line.
-fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool, at_start: bool) {
+/// Writes what `a` makes of `c`.
+fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
     if *pending_cr {
         *pending_cr = false;
         if c == '\n' {
@@ -277,11 +237,6 @@ fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool, at_start: 
         Action::Keep => out.push(c),
         Action::Drop | Action::Joiner => {}
         Action::Space => out.push(' '),
-        Action::IdeographicSpace => {
-            if !at_start {
-                out.push(c);
-            }
-        }
         Action::Newline => out.push('\n'),
         Action::CarriageReturn => {
             out.push('\n');
@@ -329,12 +284,11 @@ mod tests {
     #[test]
     fn ideographic_space_inside_a_line_is_kept() {
         assert!(matches!(clean("第一章\u{3000}總則"), Cow::Borrowed(_)));
-        assert_eq!(owned("\u{3000}\u{3000}第一章\u{3000}總則"), "第一章\u{3000}總則");
-        assert_eq!(owned("甲\n\u{3000}乙\u{3000}丙\u{200B}"), "甲\n乙\u{3000}丙");
-        // After spaces at a line start it is still an indent.
-        assert_eq!(owned(" \u{3000}乙"), " 乙");
-        assert_eq!(owned("\u{FEFF}\u{3000}乙"), "乙");
-        assert_eq!(owned(" \u{3000}\u{200D}乙\n\t\u{3000}丙"), " 乙\n\t丙");
+        // At a line start too: the structure stage reads the indent.
+        assert!(matches!(clean("\u{3000}\u{3000}第一章\u{3000}總則"), Cow::Borrowed(_)));
+        assert_eq!(owned("甲\n\u{3000}乙\u{3000}丙\u{200B}"), "甲\n\u{3000}乙\u{3000}丙");
+        assert_eq!(owned("\u{FEFF}\u{3000}乙"), "\u{3000}乙");
+        assert_eq!(owned(" \u{3000}\u{200D}乙\n\t\u{3000}丙"), " \u{3000}乙\n\t\u{3000}丙");
     }
 
     #[test]
@@ -391,9 +345,12 @@ mod tests {
     }
 
     #[test]
-    fn ideographic_indent_dropped() {
-        assert_eq!(owned("\u{3000}\u{3000}第一段。\n\u{3000}\u{3000}第二段。"), "第一段。\n第二段。");
-        assert_eq!(owned("\r\n\u{3000}第一段"), "\n第一段");
+    fn ideographic_indent_kept_for_the_structure_stage() {
+        assert_eq!(owned("\r\n\u{3000}第一段"), "\n\u{3000}第一段");
+        let c = crate::Cleaner::default();
+        assert_eq!(c.clean("\u{3000}\u{3000}第一段。\n\u{3000}\u{3000}第二段。"), "第一段。\n第二段。");
+        let off = crate::Cleaner::new(crate::Options::default().stage(crate::Stage::Structure, false));
+        assert_eq!(off.clean("\u{3000}\u{3000}第一段。\n \u{3000}第二段。"), "第一段。\n第二段。");
     }
 
     #[test]

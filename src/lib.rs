@@ -249,10 +249,10 @@ impl Cleaner {
     /// lines are dropped.
     pub fn clean_cow<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let hygienic = if self.options.hygiene { hygiene::clean(text) } else { Cow::Borrowed(text) };
-        if stream::has_long_block(&hygienic, self.options.structure) {
+        let params = self.params(analysis_window(&hygienic));
+        if stream::has_long_block(&hygienic, stream::Blocks::of(self.options.structure, &params.layout)) {
             return Cow::Owned(self.clean_long(text).0);
         }
-        let params = self.params(analysis_window(&hygienic));
         let mut sink = Sink::new(text);
         self.render(&hygienic, &params, &mut sink, None);
         if hygienic.ends_with('\n') && sink.written() {
@@ -351,6 +351,7 @@ impl Cleaner {
                 if i > 0 {
                     sink.push("\n");
                 }
+                let line = structure::without_ideographic_indent(line);
                 sink.push_cow(self.fix_line(line, o, &punct, &spacer, params.script, stats.as_deref_mut()));
             }
         }
@@ -381,10 +382,10 @@ impl Cleaner {
     pub fn clean_with_stats(&self, text: &str) -> (String, Stats) {
         let (hygienic, hygiene_changes) =
             if self.options.hygiene { hygiene::clean_counted(text) } else { (Cow::Borrowed(text), 0) };
-        if stream::has_long_block(&hygienic, self.options.structure) {
+        let params = self.params(analysis_window(&hygienic));
+        if stream::has_long_block(&hygienic, stream::Blocks::of(self.options.structure, &params.layout)) {
             return self.clean_long(text);
         }
-        let params = self.params(analysis_window(&hygienic));
         let mut stats = Stats { hygiene_changes, ..Stats::default() };
         let mut sink = Sink::new("");
         self.render(&hygienic, &params, &mut sink, Some(&mut stats));

@@ -158,15 +158,52 @@ pub const MAX_BLOCK: usize = 4096;
 /// them: more than any rule of the later stages looks at.
 const RUN_MARGIN: usize = 64;
 
-/// The end of the first block of `text`: after the first blank line (with
-/// the structure stage) or the first line end (without); `None` when the
+/// What ends a block: where the whole text's structure stage never joins
+/// across, so that a piece may end there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Blocks {
+    /// Without the structure stage: every line end.
+    Lines,
+    /// A blank line.
+    Blank,
+    /// Two blank lines in a row: in a document written double-spaced
+    /// ([`crate::structure::Layout::double_spaced`]) a single blank line
+    /// does not end a paragraph.
+    TwoBlank,
+}
+
+impl Blocks {
+    /// The blocks of a document cleaned with or without the structure
+    /// stage, under `layout`.
+    pub(crate) fn of(structure: bool, layout: &crate::structure::Layout) -> Blocks {
+        match (structure, layout.double_spaced) {
+            (false, _) => Blocks::Lines,
+            (true, false) => Blocks::Blank,
+            (true, true) => Blocks::TwoBlank,
+        }
+    }
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim_matches([' ', '\t']).is_empty()
+}
+
+/// The end of the first block of `text` (see [`Blocks`]); `None` when the
 /// block reaches the end of `text`.
-fn block_end(text: &str, structure: bool) -> Option<usize> {
+fn block_end(text: &str, blocks: Blocks) -> Option<usize> {
     let mut line_start = 0;
+    let mut after_blank = false;
     for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        if !structure || text[line_start..nl].trim_matches([' ', '\t']).is_empty() {
+        let blank = is_blank(&text[line_start..nl]);
+        let ends = match blocks {
+            Blocks::Lines => true,
+            Blocks::Blank => blank,
+            Blocks::TwoBlank => blank && after_blank,
+        };
+        if ends {
             return Some(nl + 1);
         }
+        after_blank = blank;
         line_start = nl + 1;
     }
     None
@@ -175,13 +212,13 @@ fn block_end(text: &str, structure: bool) -> Option<usize> {
 /// Whether `text` (after hygiene) has a block longer than [`MAX_BLOCK`]:
 /// then it is cleaned through this module, with the cuts that keep memory
 /// bounded.
-pub(crate) fn has_long_block(text: &str, structure: bool) -> bool {
+pub(crate) fn has_long_block(text: &str, blocks: Blocks) -> bool {
     if text.len() <= MAX_BLOCK {
         return false;
     }
     let mut start = 0;
     while start < text.len() {
-        match block_end(&text[start..], structure) {
+        match block_end(&text[start..], blocks) {
             Some(e) if e <= MAX_BLOCK => start += e,
             Some(_) => return true,
             None => return text.len() - start > MAX_BLOCK,
@@ -280,17 +317,29 @@ fn floor_boundary(s: &str, i: usize) -> usize {
 }
 
 /// The last place in `text` where the whole text would be cut the same:
-/// after a blank line with the structure stage, after any line end without.
-fn natural_cut(text: &str, structure: bool) -> Option<(usize, bool)> {
-    if !structure {
+/// the last block end (see [`Blocks`]).
+fn natural_cut(text: &str, blocks: Blocks) -> Option<(usize, bool)> {
+    if blocks == Blocks::Lines {
         return text.rfind('\n').map(|nl| (nl + 1, false));
     }
     let mut end = text.rfind('\n');
+    // Whether the line after the one looked at (scanning backwards) is
+    // blank and ends a block with it.
     while let Some(e) = end {
         let start_nl = text[..e].rfind('\n');
         let line = &text[start_nl.map_or(0, |s| s + 1)..e];
-        if line.trim_matches([' ', '\t']).is_empty() {
-            return Some((e + 1, true));
+        if is_blank(line) {
+            let ends = match blocks {
+                Blocks::TwoBlank => {
+                    // The line before must be blank too.
+                    let prev = start_nl.map(|s| &text[text[..s].rfind('\n').map_or(0, |p| p + 1)..s]);
+                    prev.is_some_and(is_blank)
+                }
+                _ => true,
+            };
+            if ends {
+                return Some((e + 1, true));
+            }
         }
         end = start_nl;
     }
@@ -580,13 +629,15 @@ impl<'c, R: Read> Pieces<'c, R> {
                 return Ok(None);
             }
             let rest = &self.text;
-            let at = match block_end(rest, structure) {
+            let layout = self.params.as_ref().map_or(crate::structure::Layout::UNWRAPPED, |p| p.layout);
+            let blocks = Blocks::of(structure, &layout);
+            let at = match block_end(rest, blocks) {
                 // A short first block: cut after the last blank line within
                 // the piece size (never beyond MAX_BLOCK, so that a piece
                 // never holds a long block whole).
                 Some(e) if e <= MAX_BLOCK => {
                     let lim = floor_boundary(rest, self.piece.min(MAX_BLOCK)).max(e);
-                    natural_cut(&rest[..lim], structure)
+                    natural_cut(&rest[..lim], blocks)
                 }
                 // A long block: its forced cut.
                 Some(_) => forced_cut(rest, !self.more).map(|at| (at, false)),
@@ -690,6 +741,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn double_spaced_documents_are_cut_only_at_two_blank_lines() {
+        let line = "一二三四五六七八九十一二三四五六七八九十";
+        let para = format!("{line}\n\n{line}\n\n{line}\n\n短句。\n\n");
+        let text = format!("標題\n\n{}\n\n{}", para.repeat(3), para.repeat(2));
+        let whole = Cleaner::default().clean(&text);
+        assert!(whole.contains(&format!("{line}{line}{line}短句。")), "{whole}");
+        for (read, piece) in [(1, 1), (7, 20), (64, 100), (4096, 1 << 20)] {
+            assert_eq!(streamed(&text, read, piece), whole, "read {read} piece {piece}");
+        }
+        assert_eq!(natural_cut("a\n\nb\n\n", Blocks::TwoBlank), None);
+        assert_eq!(natural_cut("a\n\n\nb\n\n", Blocks::TwoBlank), Some((4, true)));
+        assert_eq!(block_end("a\n\nb\n\n\nc", Blocks::TwoBlank), Some(7));
+    }
+
     /// Every piece `clean_stream` would clean, with the given buffers.
     fn pieces(text: &str, read: usize, piece: usize) -> Vec<(String, bool)> {
         let cleaner = Cleaner::default();
@@ -782,10 +848,13 @@ mod tests {
 
     #[test]
     fn long_block_detection() {
-        assert!(!has_long_block("x\n\n".repeat(MAX_BLOCK).as_str(), true));
-        assert!(has_long_block("x\n".repeat(MAX_BLOCK).as_str(), true));
-        assert!(!has_long_block("x\n".repeat(MAX_BLOCK).as_str(), false));
-        assert!(has_long_block(&"x".repeat(MAX_BLOCK + 1), false));
+        assert!(!has_long_block("x\n\n".repeat(MAX_BLOCK).as_str(), Blocks::Blank));
+        assert!(has_long_block("x\n".repeat(MAX_BLOCK).as_str(), Blocks::Blank));
+        assert!(!has_long_block("x\n".repeat(MAX_BLOCK).as_str(), Blocks::Lines));
+        assert!(has_long_block(&"x".repeat(MAX_BLOCK + 1), Blocks::Lines));
+        // Double-spaced: single blank lines do not end a block, two do.
+        assert!(has_long_block("x\n\n".repeat(MAX_BLOCK).as_str(), Blocks::TwoBlank));
+        assert!(!has_long_block("x\n\n\n".repeat(MAX_BLOCK).as_str(), Blocks::TwoBlank));
     }
 
     #[test]

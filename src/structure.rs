@@ -31,6 +31,27 @@
 //!   the spacing stage decides whether it stays (`投 資` → `投資`,
 //!   `the quick` / `brown` → `the quick brown`).
 //!
+//! Wrappers count in different units: text browsers and typeset pages in
+//! display columns, html2text in characters, GNU `fmt` in bytes. Measured
+//! in the wrong unit, a full line of ideographs and a full line of Latin
+//! text look of different lengths, so the width is estimated in each unit
+//! and the one under which most continuing lines are long is kept.
+//!
+//! A wrapped line does **not** continue when
+//!
+//! * it ends a sentence and the next line's first piece (an ideograph, or a
+//!   Latin word) would have fitted on it: the paragraph ended there (the
+//!   last line of a paragraph is short; PDF extractors often leave no other
+//!   trace of a paragraph break);
+//! * the next line is indented more than it (a first-line indent, in spaces
+//!   or U+3000), except inside a list item, whose continuation lines hang
+//!   under its text.
+//!
+//! Some extractors write a blank line after every line. When nearly every
+//! group is one line and the document read without those single blank
+//! lines is wrapped (with at least three lines that certainly continue),
+//! single blank lines are not paragraph breaks; two in a row still are.
+//!
 //! A line that starts with a weak marker (`-`, `*`, a number) right after a
 //! full line is a continuation, not a list item: wrapping can put `- 2025年`
 //! at the start of a line.
@@ -45,7 +66,7 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{str_width, width};
+use crate::chars::str_width;
 use crate::spacing::DocStats;
 
 /// The kind of a unit of text.
@@ -78,8 +99,8 @@ pub type Group<'a> = Vec<Unit<'a>>;
 /// What [`analyze`] found out about the line layout of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
-    /// The estimated wrap width in display columns (the widest line when the
-    /// document is not wrapped).
+    /// The estimated wrap width, in [`Layout::measure`] units (the widest
+    /// line when the document is not wrapped).
     pub width: usize,
     /// Whether the document is hard-wrapped.
     pub wrapped: bool,
@@ -87,11 +108,58 @@ pub struct Layout {
     /// (nearly every wrapped line is exactly as wide as the width allows),
     /// rather than at spaces.
     pub breaks_words: bool,
+    /// What the wrapper counted: display columns, characters or bytes.
+    pub measure: Measure,
+    /// The shortest length the wrapper left on a long line that continued
+    /// (one that ends no sentence); at most `width`.
+    pub fill: usize,
+    /// Whether a blank line follows every line (some PDF extractors write
+    /// lines double-spaced): single blank lines then do not end paragraphs.
+    pub double_spaced: bool,
 }
 
 impl Layout {
     /// A document that is not hard-wrapped: no line is joined.
-    pub const UNWRAPPED: Layout = Layout { width: 0, wrapped: false, breaks_words: false };
+    pub const UNWRAPPED: Layout = Layout {
+        width: 0,
+        wrapped: false,
+        breaks_words: false,
+        measure: Measure::Columns,
+        fill: 0,
+        double_spaced: false,
+    };
+}
+
+/// The unit in which a wrapper measured its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Display columns (East Asian wide characters count 2): text browsers
+    /// such as w3m and lynx, and the text of typeset pages.
+    Columns = 0,
+    /// Characters (Unicode scalar values): html2text, Python's `textwrap`.
+    Chars = 1,
+    /// UTF-8 bytes: GNU `fmt`.
+    Bytes = 2,
+}
+
+impl Measure {
+    /// How much shorter than the width a line that the wrapper filled may
+    /// be: one wide character that did not fit.
+    fn slack(self) -> usize {
+        match self {
+            Measure::Columns => 2,
+            Measure::Chars => 1,
+            Measure::Bytes => 3,
+        }
+    }
+
+    fn of(self, s: &str) -> usize {
+        match self {
+            Measure::Columns => str_width(s),
+            Measure::Chars => s.chars().count(),
+            Measure::Bytes => s.len(),
+        }
+    }
 }
 
 /// Whether a list marker can start an item anywhere (`•`) or only where the
@@ -217,12 +285,6 @@ fn marker(line: &str) -> Option<Marker<'_>> {
     None
 }
 
-/// Trims a line: trailing whitespace always, leading whitespace too.
-#[inline]
-fn trim(line: &str) -> &str {
-    line.trim_matches([' ', '\t'])
-}
-
 fn ends_sentence(line: &str) -> bool {
     line.ends_with(['。', '！', '？', '」', '』', '.', '!', '?', '：', ':'])
 }
@@ -236,17 +298,130 @@ fn ends_sentence(line: &str) -> bool {
 /// assert_eq!(layout.width, 42);
 /// ```
 pub fn analyze(text: &str) -> Layout {
-    let lines: Vec<(&str, usize)> = measured_lines(text);
-    analyze_lines(&lines)
+    analyze_lines(&measured_lines(text))
 }
 
-/// The trimmed lines of `text` with their display widths.
-fn measured_lines(text: &str) -> Vec<(&str, usize)> {
-    text.split('\n').map(trim).map(|l| (l, str_width(l))).collect()
+/// One line of the input: its text without indentation and trailing
+/// whitespace, how far it was indented, and its length in each of the
+/// units a wrapper may count.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    text: &'a str,
+    /// Leading whitespace in columns (a space or tab 1, U+3000 2).
+    indent: usize,
+    /// Display columns, characters, bytes.
+    len: [usize; 3],
 }
 
-fn analyze_lines(measured: &[(&str, usize)]) -> Layout {
-    let mut widths: Vec<usize> = measured.iter().filter(|(l, _)| !l.is_empty()).map(|&(_, w)| w).collect();
+impl Line<'_> {
+    #[inline]
+    fn len(&self, m: Measure) -> usize {
+        self.len[m as usize]
+    }
+
+    fn is_blank(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// The lines of `text` (after hygiene), measured.
+fn measured_lines(text: &str) -> Vec<Line<'_>> {
+    text.split('\n').map(measure_line).collect()
+}
+
+fn measure_line(raw: &str) -> Line<'_> {
+    let body = raw.trim_start_matches([' ', '\t', '\u{3000}']);
+    let indent = raw[..raw.len() - body.len()].chars().map(|c| if c == '\u{3000}' { 2 } else { 1 }).sum();
+    let text = body.trim_end_matches([' ', '\t']);
+    Line { text, indent, len: [str_width(text), text.chars().count(), text.len()] }
+}
+
+/// `line` without an ideographic-space indent (U+3000 at its start, after
+/// any spaces and tabs): what is left of a first-line indent when the
+/// structure stage does not run.
+pub(crate) fn without_ideographic_indent(line: &str) -> &str {
+    let body = line.trim_start_matches([' ', '\t']);
+    if body.starts_with('\u{3000}') { body.trim_start_matches([' ', '\t', '\u{3000}']) } else { line }
+}
+
+/// The lines of a document without the single blank lines between them (a
+/// blank line after every line, as some PDF extractors write).
+fn without_single_blanks<'a>(lines: &[Line<'a>]) -> Vec<Line<'a>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        if l.is_blank() && is_single_blank(lines, i) {
+            continue;
+        }
+        out.push(*l);
+    }
+    out
+}
+
+/// Whether line `i` is one blank line between two lines of text.
+fn is_single_blank(lines: &[Line<'_>], i: usize) -> bool {
+    i > 0
+        && lines[i].is_blank()
+        && !lines[i - 1].is_blank()
+        && lines.get(i + 1).is_some_and(|n| !n.is_blank())
+}
+
+fn analyze_lines(lines: &[Line<'_>]) -> Layout {
+    let plain = analyze_measures(lines).0;
+    if plain.wrapped || !double_spaced(lines) {
+        return plain;
+    }
+    // A blank line after every line: wrapped lines written double-spaced
+    // when the document read without them is wrapped.
+    // Wrapped, and at least three lines that certainly continue: a few
+    // paragraphs of one line each are not double-spaced wrapped text.
+    let (layout, continuing) = analyze_measures(&without_single_blanks(lines));
+    if layout.wrapped && continuing >= 3 { Layout { double_spaced: true, ..layout } } else { plain }
+}
+
+/// Whether nearly every group of lines is a single line and there are
+/// enough of them to tell (at least four): a blank line may follow every
+/// line.
+fn double_spaced(lines: &[Line<'_>]) -> bool {
+    let mut groups = 0usize;
+    let mut single = 0usize;
+    let mut run = 0usize;
+    for l in lines.iter().chain(std::iter::once(&Line { text: "", indent: 0, len: [0; 3] })) {
+        if l.is_blank() {
+            if run > 0 {
+                groups += 1;
+                single += usize::from(run == 1);
+            }
+            run = 0;
+        } else {
+            run += 1;
+        }
+    }
+    groups >= 4 && single * 5 >= groups * 4
+}
+
+/// The layout under the measure that explains the document's line breaks
+/// best. Wrappers count columns (w3m, PDF text), characters (html2text) or
+/// bytes (GNU fmt); measured in another unit, lines of ideographs and lines
+/// of Latin text that the wrapper filled alike look of different lengths.
+/// The measure under which most lines that continue are long wins; columns
+/// on a tie. Also returns how many long lines certainly continue (they end
+/// no sentence).
+fn analyze_measures(lines: &[Line<'_>]) -> (Layout, usize) {
+    let mut best = analyze_in(lines, Measure::Columns);
+    for m in [Measure::Chars, Measure::Bytes] {
+        let other = analyze_in(lines, m);
+        if other.1 > best.1 {
+            best = other;
+        }
+    }
+    (best.0, best.2)
+}
+
+/// The layout of `lines` measured in `m`, how many lines that go on to
+/// another line are long under it (0 when it is not wrapped), and how many
+/// of those end no sentence.
+fn analyze_in(lines: &[Line<'_>], m: Measure) -> (Layout, usize, usize) {
+    let mut widths: Vec<usize> = lines.iter().filter(|l| !l.is_blank()).map(|l| l.len(m)).collect();
     widths.sort_unstable_by(|a, b| b.cmp(a));
     let width = match widths.as_slice() {
         [] => 0,
@@ -259,6 +434,7 @@ fn analyze_lines(measured: &[(&str, usize)]) -> Layout {
         }
         [w0, ..] => *w0,
     };
+    let slack = m.slack();
     let mut candidates = 0usize;
     let mut long = 0usize;
     let mut at_width = 0usize;
@@ -267,28 +443,45 @@ fn analyze_lines(measured: &[(&str, usize)]) -> Layout {
     let mut short_sentence_ends = 0usize;
     let mut sentence_ends = 0usize;
     let mut punct_ends = 0usize;
-    for pair in measured.windows(2) {
-        let ((a, w), (b, _)) = (pair[0], pair[1]);
+    let mut continuing_min: Option<usize> = None;
+    let mut continuing = 0usize;
+    for pair in lines.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
         // Evidence of wrapping is prose that continues: a line that is one
-        // token (a URL, a number, a table row without spaces) or a pair that
-        // stands apart anyway shows nothing.
-        let one_token = !a.contains([' ', '\t']) && !a.chars().any(crate::chars::is_cjk);
-        if a.is_empty() || b.is_empty() || marker(b).is_some() || one_token || stand_apart(a, b) {
+        // token (a URL, a number, a table row without spaces), a pair that
+        // stands apart anyway or an indented line after it shows nothing.
+        let one_token = !a.text.contains([' ', '\t']) && !a.text.chars().any(crate::chars::is_cjk);
+        if a.is_blank()
+            || b.is_blank()
+            || marker(b.text).is_some()
+            || one_token
+            || b.indent > a.indent
+            || stand_apart(a.text, b.text)
+        {
+            continue;
+        }
+        let w = a.len(m);
+        // A short line that ends a sentence ends a paragraph, wrapped or not.
+        if !is_long(w, width) && ends_sentence(a.text) {
             continue;
         }
         candidates += 1;
         if is_long(w, width) {
             long += 1;
-            let full = w + 2 >= width;
+            if !ends_sentence(a.text) {
+                continuing += 1;
+                continuing_min = Some(continuing_min.map_or(w, |c| c.min(w)));
+            }
+            let full = w + slack >= width;
             at_width += usize::from(full);
-            short_sentence_ends += usize::from(!full && ends_sentence(a));
-            sentence_ends += usize::from(ends_sentence(a));
-            punct_ends += usize::from(a.chars().next_back().is_some_and(crate::chars::is_cjk_punct));
+            short_sentence_ends += usize::from(!full && ends_sentence(a.text));
+            sentence_ends += usize::from(ends_sentence(a.text));
+            punct_ends += usize::from(a.text.chars().next_back().is_some_and(crate::chars::is_cjk_punct));
         }
     }
     // Paragraphs separated by blank lines that still span several lines.
-    let groups = measured.windows(2).filter(|p| p[0].0.is_empty() && !p[1].0.is_empty()).count()
-        + usize::from(measured.first().is_some_and(|l| !l.0.is_empty()));
+    let groups = lines.windows(2).filter(|p| p[0].is_blank() && !p[1].is_blank()).count()
+        + usize::from(lines.first().is_some_and(|l| !l.is_blank()));
     let wrapped = width >= 16
         && long > 0
         && 2 * long >= candidates
@@ -298,7 +491,12 @@ fn analyze_lines(measured: &[(&str, usize)]) -> Layout {
         // paragraph per line, unless blank lines separate the paragraphs.
         && (long >= 3 || groups >= 2 || sentence_ends == 0);
     let breaks_words = wrapped && at_width * 5 >= long * 4;
-    Layout { width, wrapped, breaks_words }
+    // The shortest long line that certainly continued (it ends no sentence):
+    // what the wrapper calls a full line. A line ending a sentence with room
+    // for more than that ended its paragraph.
+    let fill = continuing_min.unwrap_or(width).min(width);
+    let layout = Layout { width, wrapped, breaks_words, measure: m, fill, double_spaced: false };
+    (layout, if wrapped { long } else { 0 }, continuing)
 }
 
 /// Whether two consecutive lines stand apart whatever the wrap width: a
@@ -350,10 +548,19 @@ fn structured_number(t: &str) -> bool {
 /// * otherwise a space — three between words in a document whose original
 ///   spaces are wide gaps, so that the spacing stage reads it as one.
 fn junction(before: &str, after: &str, full: bool, stats: &DocStats) -> &'static str {
-    use crate::chars::{is_alnum, is_cjk};
+    use crate::chars::{is_alnum, is_cjk, is_cjk_punct};
     let (a, b) = (before.chars().next_back().unwrap_or(' '), after.chars().next().unwrap_or(' '));
     if is_cjk(a) || is_cjk(b) {
-        let latin = is_alnum(a) || is_alnum(b);
+        // The Latin side: a letter, a digit or a symbol that belongs to a
+        // token (`C++`, `100%`, `Guide)`), not a bracket that opens towards
+        // the CJK text or a mark that ends a clause after it. Fullwidth
+        // punctuation carries its own space: never one next to it.
+        let latin = if is_cjk(a) {
+            !is_cjk(b) && !matches!(b, ')' | ']' | '}' | ',' | '.' | ';' | ':' | '!' | '?')
+        } else {
+            !matches!(a, '(' | '[' | '{')
+        } && !is_cjk_punct(a)
+            && !is_cjk_punct(b);
         return if latin && stats.spaces_cjk_and_latin() { " " } else { "" };
     }
     if full && tight_join(before, after) {
@@ -390,15 +597,39 @@ fn tight_join(before: &str, after: &str) -> bool {
     !(a.is_lowercase() && b.is_uppercase())
 }
 
+/// The length, in `m`, that the first piece of `next` would have added to
+/// the line `before`: one ideograph or CJK mark (CJK text breaks anywhere),
+/// otherwise the first word (up to a space or an ideograph), plus the space
+/// the break consumed (between Latin words, or anywhere in a spuriously
+/// spaced document).
+fn piece_len(before: &str, next: &str, m: Measure, spaced: bool) -> usize {
+    use crate::chars::is_cjk;
+    let Some(first) = next.chars().next() else { return 0 };
+    // In a spuriously spaced document every break consumed a space.
+    let space = usize::from(spaced || before.chars().next_back().is_some_and(|c| !is_cjk(c)));
+    if is_cjk(first) {
+        return usize::from(spaced) + m.of(&next[..first.len_utf8()]);
+    }
+    let end = next.find(|c: char| c == ' ' || c == '\t' || is_cjk(c)).unwrap_or(next.len());
+    space + m.of(&next[..end])
+}
+
 /// A line at least half the width whose successor's first word would not
 /// have fitted after it: a word wrapper broke there.
-fn word_did_not_fit(line_width: usize, next: &str, wrap_width: usize) -> bool {
+fn word_did_not_fit(line_len: usize, before: &str, next: &str, layout: &Layout, spaced: bool) -> bool {
     // Only Latin words: CJK text can break anywhere, so a CJK line with room
     // left really ended there.
     let word = next.split([' ', '\t']).next().unwrap_or("");
     word.chars().all(|c| !crate::chars::is_cjk(c))
-        && 2 * line_width >= wrap_width
-        && line_width + 1 + str_width(word) > wrap_width
+        && 2 * line_len >= layout.width
+        && line_len + piece_len(before, next, layout.measure, spaced) > layout.width
+}
+
+/// Whether the line `before` (of length `line_len`) ends a sentence with
+/// room left for the first piece of `next`: the paragraph ended there
+/// (the last line of a paragraph is short).
+fn ends_with_room(line_len: usize, before: &str, next: &str, layout: &Layout, spaced: bool) -> bool {
+    ends_sentence(before) && line_len + piece_len(before, next, layout.measure, spaced) <= layout.fill
 }
 
 #[inline]
@@ -419,9 +650,9 @@ fn is_long(line_width: usize, wrap_width: usize) -> bool {
 /// assert_eq!(groups[1][1].body, "第二項");
 /// ```
 pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>> {
-    let measured = measured_lines(text);
-    let layout = if unwrap { analyze_lines(&measured) } else { Layout::UNWRAPPED };
-    split_measured(measured, layout, stats)
+    let lines = measured_lines(text);
+    let layout = if unwrap { analyze_lines(&lines) } else { Layout::UNWRAPPED };
+    split_measured(lines, layout, stats)
 }
 
 /// [`split`] with a layout decided beforehand (for a document processed in
@@ -430,36 +661,44 @@ pub fn split_with<'a>(text: &'a str, layout: Layout, stats: &DocStats) -> Vec<Gr
     split_measured(measured_lines(text), layout, stats)
 }
 
-fn split_measured<'a>(measured: Vec<(&'a str, usize)>, layout: Layout, stats: &DocStats) -> Vec<Group<'a>> {
+fn split_measured<'a>(lines: Vec<Line<'a>>, layout: Layout, stats: &DocStats) -> Vec<Group<'a>> {
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut group: Group<'_> = Vec::new();
-    // The display width of the previous line of the current group.
-    let mut prev: Option<usize> = None;
-    let mut prev_line: &str = "";
-    for (line, w) in measured {
-        if line.is_empty() {
+    // The previous line of the current group.
+    let mut prev: Option<Line<'a>> = None;
+    let m = layout.measure;
+    let spaced = stats.is_spaced();
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_blank() {
+            if layout.double_spaced && is_single_blank(&lines, i) {
+                continue;
+            }
             if !group.is_empty() {
                 groups.push(std::mem::take(&mut group));
             }
             prev = None;
             continue;
         }
-        let m = marker(line);
+        let text = line.text;
+        let mk = marker(text);
         let continues = match prev {
             // A wrapper never writes a line wider than its width.
-            Some(pw)
-                if layout.wrapped
-                    && pw <= layout.width
-                    && (is_long(pw, layout.width) || word_did_not_fit(pw, line, layout.width))
-                    && !stand_apart(prev_line, line) =>
-            {
-                let first = line.chars().next().unwrap_or(' ');
-                let full = layout.breaks_words && pw + width(first) > layout.width;
+            Some(p) if layout.wrapped && p.len(m) <= layout.width && !stand_apart(p.text, text) => {
+                let pw = p.len(m);
+                let wraps = (is_long(pw, layout.width) && !ends_with_room(pw, p.text, text, &layout, spaced))
+                    || word_did_not_fit(pw, p.text, text, &layout, spaced);
+                // An indented line starts a paragraph (not inside a list
+                // item: its continuation lines hang under its text).
+                let indented = line.indent > p.indent
+                    && group.last().is_some_and(|u: &Unit<'_>| u.kind == UnitKind::Paragraph);
+                let first = text.chars().next().unwrap_or(' ');
+                let full = layout.breaks_words && pw + m.of(&text[..first.len_utf8()]) > layout.width;
                 // After a line filled to the width, `- 1100公斤` or `3 . 5`
                 // continues the sentence: only bullets start an item there.
-                let filled = layout.breaks_words && pw + 2 >= layout.width;
-                match &m {
-                    Some(m) if m.strength == Strength::Strong => None,
+                let filled = layout.breaks_words && pw + m.slack() >= layout.width;
+                match &mk {
+                    _ if !wraps || indented => None,
+                    Some(mk) if mk.strength == Strength::Strong => None,
                     Some(_) if !filled => None,
                     _ => Some(full),
                 }
@@ -469,30 +708,29 @@ fn split_measured<'a>(measured: Vec<(&'a str, usize)>, layout: Layout, stats: &D
         match (continues, group.last_mut()) {
             (Some(full), Some(unit)) => {
                 let body = unit.body.to_mut();
-                body.push_str(junction(body, line, full, stats));
-                body.push_str(line);
+                body.push_str(junction(body, text, full, stats));
+                body.push_str(text);
                 unit.lines += 1;
             }
             _ => {
-                let unit = match m {
-                    Some(m) => Unit {
+                let unit = match mk {
+                    Some(mk) => Unit {
                         kind: UnitKind::ListItem,
-                        marker: m.text,
-                        body: Cow::Borrowed(&line[m.body..]),
+                        marker: mk.text,
+                        body: Cow::Borrowed(&text[mk.body..]),
                         lines: 1,
                     },
                     None => Unit {
                         kind: UnitKind::Paragraph,
                         marker: Cow::Borrowed(""),
-                        body: Cow::Borrowed(line),
+                        body: Cow::Borrowed(text),
                         lines: 1,
                     },
                 };
                 group.push(unit);
             }
         }
-        prev = Some(w);
-        prev_line = line;
+        prev = Some(*line);
     }
     if !group.is_empty() {
         groups.push(group);
@@ -557,6 +795,7 @@ pub fn render(groups: &[Group<'_>], final_newline: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chars::width;
 
     #[test]
     fn complete_tokens_stand_apart() {
@@ -663,7 +902,17 @@ mod tests {
         let wrapped = wrap_chars(text, 20);
         assert_eq!(wrapped, "一二三四五六七八九十\n甲乙丙丁 Game Inform\ner 戊己庚辛壬癸。");
         let layout = analyze(&wrapped);
-        assert_eq!(layout, Layout { width: 20, wrapped: true, breaks_words: true });
+        assert_eq!(
+            layout,
+            Layout {
+                width: 20,
+                wrapped: true,
+                breaks_words: true,
+                measure: Measure::Columns,
+                fill: 20,
+                double_spaced: false
+            }
+        );
         assert_eq!(roundtrip(&wrapped), text);
     }
 
@@ -750,5 +999,103 @@ mod tests {
     fn one_wide_outlier_does_not_set_the_width() {
         let text = "一二三四五六七八九十\n一二三四五六七八九十\n一二三四五六七八九十\nhttps://example.com/a/very/long/address/that/does/not/wrap\n尾";
         assert_eq!(analyze(text).width, 20);
+    }
+
+    /// Wraps `text` greedily at `w` units of `m`, breaking before any
+    /// ideograph or CJK mark and at spaces between Latin words (the space
+    /// is consumed), the way html2text (characters) or a PDF typesetter
+    /// (columns) does.
+    fn wrap_in(text: &str, w: usize, m: Measure) -> String {
+        let mut pieces: Vec<String> = Vec::new();
+        let mut word = String::new();
+        for c in text.chars() {
+            if crate::chars::is_cjk(c) || c == ' ' {
+                if !word.is_empty() {
+                    pieces.push(std::mem::take(&mut word));
+                }
+                pieces.push(c.to_string());
+            } else {
+                word.push(c);
+            }
+        }
+        if !word.is_empty() {
+            pieces.push(word);
+        }
+        let mut lines: Vec<String> = vec![String::new()];
+        for p in pieces {
+            let line = lines.last_mut().unwrap();
+            if m.of(line) + m.of(&p) > w && !line.trim().is_empty() {
+                let done = line.trim_end().to_string();
+                *line = done;
+                lines.push(if p == " " { String::new() } else { p });
+            } else {
+                line.push_str(&p);
+            }
+        }
+        lines.join("\n")
+    }
+
+    const MIXED: &str = "第三方工具，例如 Cython、cffi、SWIG 和 Numba，提供了更為簡單及更為複雜的多種方法，來為 Python 建立 C 和 C++ 擴充。Python 封裝使用者指南 (Python Packaging User Guide) 不僅涵蓋了數個可以用來簡化二進制擴充建立過程的工具，也會討論為何建立一個擴充模組可能會是你的優先考量。";
+
+    #[test]
+    fn the_measure_is_the_one_the_wrapper_counted() {
+        for (m, w) in
+            [(Measure::Chars, 40), (Measure::Chars, 32), (Measure::Bytes, 72), (Measure::Columns, 50)]
+        {
+            let wrapped = wrap_in(MIXED, w, m);
+            assert!(wrapped.lines().count() >= 4, "{m:?} {w}");
+            let layout = analyze(&wrapped);
+            assert!(layout.wrapped, "{m:?} {w}: {layout:?}");
+            assert_eq!(roundtrip(&wrapped), MIXED, "{m:?} {w}:\n{wrapped}");
+        }
+        // Lines of ideographs and of Latin text of the same length in
+        // characters: only characters explain both as full.
+        let wrapped = wrap_in(MIXED, 40, Measure::Chars);
+        assert_eq!(analyze(&wrapped).measure, Measure::Chars);
+    }
+
+    #[test]
+    fn a_short_line_that_ends_a_sentence_ends_its_paragraph() {
+        let one = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三。";
+        let two = "甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁。";
+        // Typeset without any blank line between the paragraphs.
+        let text = format!("{}\n{}", wrap_in(one, 24, Measure::Columns), wrap_in(two, 24, Measure::Columns));
+        assert_eq!(roundtrip(&text), format!("{one}\n\n{two}"));
+        // A full line that ends a sentence goes on: the paragraph may.
+        let three = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三。四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三。";
+        assert_eq!(roundtrip(&wrap_in(three, 24, Measure::Columns)), three);
+    }
+
+    #[test]
+    fn an_indented_line_starts_a_paragraph() {
+        let body = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二";
+        for indent in ["\u{3000}\u{3000}", "  ", "    "] {
+            let para = |text: &str| wrap_in(&format!("{indent}{text}"), 24, Measure::Columns);
+            // The last line of the first paragraph happens to be full.
+            let text = format!("{}\n{}\n{}", para(body), para(body), para("甲乙丙丁。"));
+            assert_eq!(roundtrip(&text), format!("{body}\n\n{body}\n\n甲乙丙丁。"), "{indent:?}:\n{text}");
+        }
+        // A list item's continuation hangs under its text: not a paragraph.
+        let item = wrap_in(&format!("{body}{body}"), 24, Measure::Columns).replace('\n', "\n  ");
+        let text = format!("{}\n• {item}\n• 甲乙", wrap_in(body, 24, Measure::Columns));
+        assert_eq!(roundtrip(&text), format!("{body}\n\n• {body}{body}\n• 甲乙"), "{text}");
+        assert_eq!(without_ideographic_indent(" \u{3000}乙\u{3000}丙"), "乙\u{3000}丙");
+        assert_eq!(without_ideographic_indent("  乙"), "  乙");
+    }
+
+    #[test]
+    fn a_blank_line_after_every_line_is_not_a_paragraph_break() {
+        let one = "鼓勵其他的貢獻者也是對專案的一種投資。當你們授權大量的粉絲做他們感興趣的工作時，壓力就會少很多。";
+        let two = "當你開始一個新專案，會覺得就私下默默地工作是很正常的。但開源專案真正開始茁壯的時候，是當你開始公開的把你的進度歷程紀錄下來的時候。";
+        let three = "把事情記錄下來，會更多的人參與，參與的人也方便能從歷程的每個階段著手。";
+        let wrapped = [one, two, three].map(|p| wrap_in(p, 40, Measure::Columns)).join("\n");
+        let double = format!("標題\n\n{}\n\n- 1 -\n", wrapped.replace('\n', "\n\n"));
+        let layout = analyze(&double);
+        assert!(layout.double_spaced && layout.wrapped, "{layout:?}");
+        assert_eq!(roundtrip(&double), format!("標題\n\n{one}\n\n{two}\n\n{three}\n\n- 1 -"));
+        // Paragraphs of one line each, blank lines between: as they are.
+        let clean = format!("{one}\n\n{two}\n\n{three}\n\n{one}\n\n{two}");
+        assert!(!analyze(&clean).double_spaced);
+        assert_eq!(roundtrip(&clean), clean);
     }
 }
