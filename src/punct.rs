@@ -11,13 +11,18 @@
 //!   closing mark before it, CJK text or the end of the line after it,
 //!   spaces aside) becomes `，。：；！？`. Runs such as `..` or `?!`, numbers
 //!   (`3.5`) and Latin text are never touched.
-//! * ASCII parentheses and double quotes convert *as a pair*, and only when
-//!   what they enclose contains CJK: `( PDF版 )` → `（ PDF版 ）` but
-//!   `(St. Rastislav)` stays.
-//! * Quotes follow the profile: corner brackets `「」『』` for Hong Kong and
-//!   Taiwan, curly `“”‘’` for the mainland; pairs convert only when their
-//!   content contains CJK.
-//! * `...`, `. . .`, `。。。` and a lone `…` in CJK context become `……`.
+//! * ASCII parentheses convert *as a pair*, and only when what they enclose
+//!   contains CJK: `( PDF版 )` → `（ PDF版 ）` but `(St. Rastislav)` stays;
+//!   never a call in code (`println!("你好")`: attached to an identifier and
+//!   not opening on CJK text).
+//! * Typographic quotes follow the profile: corner brackets `「」『』` for
+//!   Hong Kong and Taiwan, curly `“”‘’` for the mainland; pairs convert only
+//!   when their content contains CJK. Straight ASCII quotes `"` `'` are never
+//!   changed: they are as often code, string literals, inches or the
+//!   author's deliberate choice as they are quotation marks.
+//! * `...`, `. . .` and `。。。` in CJK context become `……`. An ellipsis
+//!   character keeps its count: `…` stays `…`, and `… …` becomes `……` only
+//!   by the spacing stage removing the space.
 //! * Middle dots `·` `‧` `･` (and `・` or `•` between ideographs) become the
 //!   profile's middle dot.
 //! * `――` and `──` used as a dash become `——`.
@@ -101,10 +106,6 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     // Byte offsets of closing marks already paired with an opening one, with
     // their replacement.
     let mut pending: Vec<(usize, &'static str)> = Vec::new();
-    // ASCII double quotes pair up in order: the 1st with the 2nd, the 3rd
-    // with the 4th. Converting removes whole pairs, so a second run pairs
-    // the remaining ones the same way.
-    let mut straight_quotes = 0usize;
     let mut buf = [0u8; 4];
     let mut at = 0;
     // Visit only the characters this phase may change, and the closing
@@ -122,7 +123,6 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
         at = end;
         if let Some(pos) = pending.iter().position(|&(p, _)| p == i) {
             let (_, with) = pending.swap_remove(pos);
-            straight_quotes += usize::from(c == '"');
             edit.replace(i, end, with);
             continue;
         }
@@ -175,39 +175,20 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 }
                 consumed = run_end;
             }
-            '…' if phase == Phase::Context => {
-                let (n, run_end) = run_with_gaps(line, i, '…');
-                let gapped = run_end - i > n * '…'.len_utf8();
-                if (n == 1
-                    && cjk_context(prev_nonspace, line[run_end..].chars().find(|&c| c != ' ' && c != '\t')))
-                    || (n == 2 && gapped)
-                {
-                    // One ellipsis: a lone `…` in CJK text, or `… …` (two
-                    // halves a segmenter set apart).
-                    out = Some(Cow::Borrowed("……"));
-                }
-                consumed = run_end;
-            }
             '(' if phase == Phase::Pairs => {
-                if let Some(close) = find_close(line, end, '(', ')')
+                // A call or an index in code (`println!("你好")`,
+                // `f(x, 香港)`): attached to an identifier and not opening
+                // on CJK text.
+                let call =
+                    line[..i].chars().next_back().is_some_and(|p| {
+                        p.is_ascii_alphanumeric() || matches!(p, '_' | '!' | ']' | ')' | '>')
+                    }) && !line[end..].chars().next().is_some_and(crate::chars::is_cjk);
+                if !call
+                    && let Some(close) = find_close(line, end, '(', ')')
                     && contains_cjk(&line[end..close])
                 {
                     out = Some(Cow::Borrowed("（"));
                     pending.push((close, "）"));
-                }
-            }
-            '"' if phase == Phase::Pairs && o.quotes != QuoteStyle::Keep => {
-                straight_quotes += 1;
-                if straight_quotes % 2 == 1
-                    && let Some(close) = line[end..].find('"').map(|p| end + p)
-                    && close - end - line[end..close].bytes().filter(|&b| b == b' ' || b == b'\t').count()
-                        <= PAIR_WINDOW
-                    && contains_cjk(&line[end..close])
-                {
-                    let (open, shut) =
-                        if o.quotes == QuoteStyle::Corner { ("「", "」") } else { ("“", "”") };
-                    out = Some(Cow::Borrowed(open));
-                    pending.push((close, shut));
                 }
             }
             '“' | '‘' | '「' | '『' if phase == Phase::Pairs && o.quotes != QuoteStyle::Keep => {
@@ -290,10 +271,10 @@ fn next_candidate(line: &str, from: usize, phase: Phase) -> Option<usize> {
 fn is_mark(c: char, phase: Phase) -> bool {
     match phase {
         Phase::Pairs => matches!(c,
-            '(' | '"'
+            '('
             | '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
             | '“' | '‘' | '「' | '『' | '·' | '‧' | '･' | '・' | '•' | '―' | '─'),
-        Phase::Context => matches!(c, ',' | ':' | ';' | '!' | '?' | '.' | '。' | '…'),
+        Phase::Context => matches!(c, ',' | ':' | ';' | '!' | '?' | '.' | '。'),
     }
 }
 
@@ -459,9 +440,10 @@ mod tests {
     fn spaced_runs_are_judged_as_the_spacing_stage_will_leave_them() {
         assert_eq!(hk("好 。 。。"), "好 ……");
         assert_eq!(hk("好。。"), "好。。");
-        assert_eq!(hk("好… …然後"), "好……然後");
+        // Ellipsis characters are left to the spacing stage, counted.
+        assert_eq!(hk("好… …然後"), "好… …然後");
         assert_eq!(hk("好……然後"), "好……然後");
-        assert_eq!(hk("好…然後"), "好……然後");
+        assert_eq!(hk("好…然後"), "好…然後");
         // A pair's window counts what is not a space.
         let inner = "字 ".repeat(150);
         assert_eq!(hk(&format!("({inner})")), format!("（{inner}）"));
@@ -515,8 +497,12 @@ mod tests {
     #[test]
     fn quotes_by_profile() {
         assert_eq!(hk("“ 越來越 ” 與 ‘ 單 ’"), "「 越來越 」 與 『 單 』");
-        assert_eq!(hk("他說\"你好\"。"), "他說「你好」。");
-        assert_eq!(hk("\"a\" 與 \"乙\" 和 \"c\""), "\"a\" 與 「乙」 和 \"c\"");
+        // Straight quotes stay: code, inches, or the author's choice.
+        assert_eq!(hk("他說\"你好\"。"), "他說\"你好\"。");
+        assert_eq!(hk("\"a\" 與 \"乙\" 和 \"c\""), "\"a\" 與 \"乙\" 和 \"c\"");
+        assert_eq!(hk("println!(\"你好\")"), "println!(\"你好\")");
+        assert_eq!(hk("呼叫 f(x, 香港) 後"), "呼叫 f(x, 香港) 後");
+        assert_eq!(hk("Python(程式語言)"), "Python（程式語言）");
         assert_eq!(hk("“Hello” world"), "“Hello” world");
         assert_eq!(cn("「越來越」與『單』"), "“越來越”與‘單’");
         assert_eq!(hk("Navy’s 碼頭"), "Navy’s 碼頭");
@@ -528,7 +514,8 @@ mod tests {
         assert_eq!(hk("然後 . . . 結束"), "然後 …… 結束");
         assert_eq!(hk("香 香.  .."), "香 香……");
         assert_eq!(hk("然後。。。結束"), "然後……結束");
-        assert_eq!(hk("然後…結束"), "然後……結束");
+        assert_eq!(hk("然後…結束"), "然後…結束");
+        assert_eq!(hk("然後⋯⋯結束"), "然後⋯⋯結束");
         assert_eq!(hk("然後……結束"), "然後……結束");
         assert_eq!(hk("wait... what"), "wait... what");
     }
