@@ -80,6 +80,7 @@ pub mod chars;
 pub mod content;
 mod edit;
 pub mod hygiene;
+pub mod invariants;
 #[cfg(feature = "jsonl")]
 pub mod jsonl;
 pub mod opencc;

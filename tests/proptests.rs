@@ -5,6 +5,8 @@
 //! - nothing is lost: every ideograph, letter and digit of the input is in
 //!   the output, in the same order, up to the documented conversions (NFC,
 //!   radicals, fullwidth → halfwidth), with character variants switched off;
+//! - nothing is added: no character beyond the documented conversion table,
+//!   and no ellipsis that grows (`zh_clean::invariants`);
 //! - cleaning a line is idempotent (multi-line idempotence is not
 //!   guaranteed yet: see [`known_idempotence_failures`]);
 //! - clean text (the gold files) is left alone.
@@ -76,6 +78,22 @@ fn assert_nothing_lost(input: &str) -> Result<(), TestCaseError> {
             input,
             out
         );
+    }
+    Ok(())
+}
+
+/// Nothing added: no character beyond the documented conversions, no
+/// ellipsis that grows ([`zh_clean::invariants::nothing_added`]).
+fn assert_nothing_added(input: &str) -> Result<(), TestCaseError> {
+    for c in keeping_cleaners() {
+        let out = c.clean(input);
+        if let Err(e) = zh_clean::invariants::nothing_added(input, &out) {
+            return Err(TestCaseError::fail(format!(
+                "{:?} {:?}: {e}\ninput:  {input:?}\noutput: {out:?}",
+                c.options().profile,
+                c.options().cjk_latin_space
+            )));
+        }
     }
     Ok(())
 }
@@ -207,6 +225,16 @@ proptest! {
     #[test]
     fn biased_text_loses_nothing(s in biased_text()) {
         assert_nothing_lost(&s)?;
+    }
+
+    #[test]
+    fn arbitrary_strings_add_nothing(s in any::<String>()) {
+        assert_nothing_added(&s)?;
+    }
+
+    #[test]
+    fn biased_text_adds_nothing(s in biased_text()) {
+        assert_nothing_added(&s)?;
     }
 
     /// Strings without control characters: no line ends but U+2028/U+2029.

@@ -29,22 +29,10 @@ fn check_idempotence() -> bool {
     *ON.get_or_init(|| std::env::var_os("ZH_CLEAN_FUZZ_IDEMPOTENCE").is_some_and(|v| v != "0"))
 }
 
-/// The ideographs, letters and digits of `s`, after the conversions the
-/// pipeline documents (NFC, radicals to ideographs, fullwidth to halfwidth);
-/// the same as in `tests/properties.rs`.
+/// The ideographs, letters and digits of `s` after the documented
+/// conversions ([`zh_clean::invariants::letters`]).
 pub fn letters(s: &str) -> String {
-    let s = zh_clean::hygiene::clean(s);
-    let mut chars: Vec<char> = s.chars().collect();
-    for i in 0..chars.len() {
-        let before_mark =
-            chars.get(i + 1).is_some_and(|&n| unicode_normalization::char::is_combining_mark(n));
-        if matches!(chars[i], '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
-            && !before_mark
-        {
-            chars[i] = char::from_u32(chars[i] as u32 - 0xFEE0).unwrap_or(chars[i]);
-        }
-    }
-    chars.into_iter().filter(|c| is_han(*c) || c.is_alphanumeric()).collect()
+    zh_clean::invariants::letters(s)
 }
 
 /// A byte sum picks the options, so that every input is all text and a
@@ -95,41 +83,12 @@ pub fn pipeline(data: &[u8]) {
     }
 }
 
-/// What the punctuation stage may write that was not in the input (the
-/// documented conversion table: ASCII marks to fullwidth ones, quotes by
-/// profile, ellipses, middle dots), and the line end of a re-joined or
-/// separated paragraph.
-const CONVERSIONS: &str = "，。：；！？（）「」『』“”‘’…·‧—\n ";
-
-/// Nothing added: every character of `out` outside [`CONVERSIONS`] occurs
-/// no more often than in the input after hygiene (fullwidth letters and
-/// digits counted as halfwidth), and no run of `…` is longer than two or
-/// than the longest run of the input.
+/// Nothing added ([`zh_clean::invariants::nothing_added`]): no character
+/// beyond the documented conversions, no ellipsis that grows.
 pub fn nothing_added(input: &str, out: &str) {
-    use std::collections::HashMap;
-    // Each character of the input after hygiene, a fullwidth letter or
-    // digit also counting as its halfwidth form (it stays fullwidth before
-    // a combining mark).
-    let mut allowed: HashMap<char, usize> = HashMap::new();
-    for c in zh_clean::hygiene::clean(input).chars() {
-        *allowed.entry(c).or_default() += 1;
-        if matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
-            && let Some(half) = char::from_u32(c as u32 - 0xFEE0)
-        {
-            *allowed.entry(half).or_default() += 1;
-        }
+    if let Err(e) = zh_clean::invariants::nothing_added(input, out) {
+        panic!("{e}: {input:?} -> {out:?}");
     }
-    let mut seen: HashMap<char, usize> = HashMap::new();
-    for c in out.chars() {
-        if CONVERSIONS.contains(c) {
-            continue;
-        }
-        let n = seen.entry(c).or_default();
-        *n += 1;
-        assert!(*n <= allowed.get(&c).copied().unwrap_or(0), "{c:?} added: {input:?} -> {out:?}");
-    }
-    let longest = |s: &str| s.split(|c| c != '…').map(|r| r.chars().count()).max().unwrap_or(0);
-    assert!(longest(out) <= longest(input).max(2), "an ellipsis grew: {input:?} -> {out:?}");
 }
 
 /// The spacing stage alone on every line of arbitrary text, with the

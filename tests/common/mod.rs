@@ -45,21 +45,8 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The ideographs, letters and digits of `s`, after the conversions the
-/// pipeline documents (hygiene: NFC, radicals and compatibility ideographs
-/// to unified ones; fullwidth letters and digits to halfwidth, except before
-/// a combining mark): what the "nothing is lost" properties compare.
+/// The ideographs, letters and digits of `s` after the documented
+/// conversions: what the "nothing is lost" properties compare.
 pub fn letters(s: &str) -> String {
-    let s = zh_clean::hygiene::clean(s);
-    let mut chars: Vec<char> = s.chars().collect();
-    for i in 0..chars.len() {
-        let before_mark =
-            chars.get(i + 1).is_some_and(|&n| unicode_normalization::char::is_combining_mark(n));
-        if matches!(chars[i], '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
-            && !before_mark
-        {
-            chars[i] = char::from_u32(chars[i] as u32 - 0xFEE0).unwrap_or(chars[i]);
-        }
-    }
-    chars.into_iter().filter(|c| zh_clean::chars::is_han(*c) || c.is_alphanumeric()).collect()
+    zh_clean::invariants::letters(s)
 }

@@ -1,0 +1,139 @@
+//! The three promises every cleaning keeps, as checks a test, a fuzzer or a
+//! pipeline can run on any input and output.
+//!
+//! 1. **Nothing lost**: every ideograph, letter and digit of the input is in
+//!    the output, in the same order ([`letters`] of both are equal), with the
+//!    variants stage off — the only conversions allowed are the documented
+//!    ones of the hygiene and punctuation stages (NFC, radicals and
+//!    compatibility ideographs to unified ones, fullwidth letters and digits
+//!    to halfwidth).
+//! 2. **Nothing added**: no character appears in the output more often than
+//!    in the input, except the marks of [`CONVERSIONS`] that the punctuation
+//!    and structure stages write in place of others; an ellipsis never grows
+//!    (see [`nothing_added`]).
+//! 3. **Clean text untouched**: [`Cleaner::clean_cow`](crate::Cleaner::clean_cow)
+//!    borrows its input when nothing changes (checked where it is promised:
+//!    on the gold files of the tests).
+//!
+//! ```
+//! use zh_clean::{invariants, Cleaner, Options, Variants};
+//! let input = "香港 生產 力 局 , 2023年 ... 完";
+//! let out = Cleaner::new(Options::default().variants(Variants::None)).clean(input);
+//! assert_eq!(out, "香港生產力局，2023年……完");
+//! assert_eq!(invariants::letters(&out), invariants::letters(input));
+//! assert!(invariants::nothing_added(input, &out).is_ok());
+//! assert!(invariants::nothing_added("好…", "好……").is_err());
+//! ```
+
+use std::collections::HashMap;
+
+/// What the punctuation and structure stages may write in place of other
+/// characters: fullwidth forms of ASCII marks, quotes by profile, the
+/// ellipsis (counted separately, see [`nothing_added`]), middle dots, the
+/// doubled dash, and the line end and space of a joined or separated line.
+pub const CONVERSIONS: &str = "，。：；！？（）「」『』“”‘’·‧—\n ";
+
+/// The ideographs, letters and digits of `s`, after the conversions the
+/// pipeline documents (hygiene: NFC, radicals and compatibility ideographs
+/// to unified ones; fullwidth letters and digits to halfwidth, except before
+/// a combining mark): what "nothing lost" compares.
+pub fn letters(s: &str) -> String {
+    let s = crate::hygiene::clean(s);
+    let mut chars: Vec<char> = s.chars().collect();
+    for i in 0..chars.len() {
+        let before_mark =
+            chars.get(i + 1).is_some_and(|&n| unicode_normalization::char::is_combining_mark(n));
+        if let Some(half) = halfwidth(chars[i])
+            && !before_mark
+        {
+            chars[i] = half;
+        }
+    }
+    chars.into_iter().filter(|c| crate::chars::is_han(*c) || c.is_alphanumeric()).collect()
+}
+
+/// The halfwidth form of a fullwidth ASCII letter or digit.
+fn halfwidth(c: char) -> Option<char> {
+    match c {
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(c as u32 - 0xFEE0)
+        }
+        _ => None,
+    }
+}
+
+/// Checks that `out` adds nothing to `input`: every character of `out`
+/// outside [`CONVERSIONS`] occurs no more often than in `input` after
+/// hygiene (a fullwidth letter or digit also counting as its halfwidth
+/// form), and `out` has no more ellipsis characters `…` than `input` has,
+/// plus two for each run of `.` or `。` that may have become one `……`.
+/// The error names the first character added.
+pub fn nothing_added(input: &str, out: &str) -> Result<(), String> {
+    let hygienic = crate::hygiene::clean(input);
+    let mut allowed: HashMap<char, usize> = HashMap::new();
+    for c in hygienic.chars() {
+        *allowed.entry(c).or_default() += 1;
+        if let Some(half) = halfwidth(c) {
+            *allowed.entry(half).or_default() += 1;
+        }
+    }
+    let mut seen: HashMap<char, usize> = HashMap::new();
+    for c in out.chars() {
+        if CONVERSIONS.contains(c) {
+            continue;
+        }
+        let n = seen.entry(c).or_default();
+        *n += 1;
+        let limit =
+            allowed.get(&c).copied().unwrap_or(0) + if c == '…' { 2 * dot_runs(&hygienic) } else { 0 };
+        if *n > limit {
+            return Err(format!("{c:?} added ({n} in the output, at most {limit} allowed)"));
+        }
+    }
+    Ok(())
+}
+
+/// Runs of `.` or `。` (spaces between them aside): each may become `……`.
+fn dot_runs(s: &str) -> usize {
+    let mut runs = 0;
+    let mut in_run = false;
+    for c in s.chars() {
+        match c {
+            '.' | '。' => {
+                runs += usize::from(!in_run);
+                in_run = true;
+            }
+            ' ' | '\t' => {}
+            _ => in_run = false,
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ellipsis_never_grows() {
+        assert!(nothing_added("好…", "好…").is_ok());
+        assert!(nothing_added("好… …", "好……").is_ok());
+        assert!(nothing_added("好…", "好……").is_err());
+        assert!(nothing_added("好...完", "好……完").is_ok());
+        assert!(nothing_added("好. . .完。。。", "好……完……").is_ok());
+    }
+
+    #[test]
+    fn conversions_are_allowed_and_nothing_else() {
+        assert!(nothing_added("香港 , 九龍", "香港，九龍").is_ok());
+        assert!(nothing_added("ＡＩ", "AI").is_ok());
+        assert!(nothing_added("香港", "香港港").is_err());
+        assert!(nothing_added("a", "a\"").is_err());
+    }
+
+    #[test]
+    fn letters_are_compared_after_documented_conversions() {
+        assert_eq!(letters("ＡＩ ⼈ , 1"), "AI人1");
+        assert_eq!(letters("（ 香港 ）"), "香港");
+    }
+}
