@@ -17,9 +17,9 @@
 //!
 //! ```
 //! use zh_clean::{invariants, Cleaner, Options, Variants};
-//! let input = "香港 生產 力 局 , 2023年 ... 完";
+//! let input = "香港 生產 力 局 , 九龍 2023年 ... 完";
 //! let out = Cleaner::new(Options::default().variants(Variants::None)).clean(input);
-//! assert_eq!(out, "香港生產力局，2023年……完");
+//! assert_eq!(out, "香港生產力局，九龍2023年……完");
 //! assert_eq!(invariants::letters(&out), invariants::letters(input));
 //! assert!(invariants::nothing_added(input, &out).is_ok());
 //! assert!(invariants::nothing_added("好…", "好……").is_err());

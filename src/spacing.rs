@@ -17,6 +17,12 @@
 //! spaces its English words; segmented text has a space at a third or more of
 //! them. A document is *spaced* when at least 15 % of its CJK pairs are.
 //!
+//! A segmented page dumped by a text browser may have lost its CJK–CJK
+//! spaces (w3m drops them) and kept the ones inside Latin text: `( IDE )`,
+//! `Kubernetes , Rails`, `100 %`, `PyErr _ Print`. No writer puts those
+//! spaces there, so a few of them ([`DocStats::has_token_debris`]) make the
+//! document count as spaced as well.
+//!
 //! Segmenters that emit whitespace as a token of its own leave the original
 //! spaces as *wide gaps* (`News   2023`): when a spaced document contains runs
 //! of two or more spaces, those runs are taken to be the original spaces and
@@ -90,6 +96,10 @@ pub struct DocStats {
     pub single_gaps: usize,
     /// Runs of two or more spaces between two non-space characters.
     pub wide_gaps: usize,
+    /// Spaces that only a tokenizer leaves in Latin text, where no writer
+    /// puts one: before `, ; ) ] %` after a letter or digit, after `( [`
+    /// before one, inside `( )`, around `_` in a name (`PyErr _ Print`).
+    pub token_debris: usize,
 }
 
 impl DocStats {
@@ -104,6 +114,7 @@ impl DocStats {
         let mut s = DocStats::default();
         // The class of the last non-space character of the line, if any.
         let mut prev: Option<Class> = None;
+        let mut prev_char = '\n';
         let mut gap = 0usize;
         let mut i = 0;
         while i < text.len() {
@@ -113,6 +124,7 @@ impl DocStats {
                 Class::Space => gap += 1,
                 Class::Other if len == 1 && text.as_bytes()[i - 1] == b'\n' => {
                     prev = None;
+                    prev_char = '\n';
                     gap = 0;
                 }
                 _ => {
@@ -135,11 +147,16 @@ impl DocStats {
                         }
                         match gap {
                             0 => {}
-                            1 => s.single_gaps += 1,
+                            1 => {
+                                s.single_gaps += 1;
+                                let cur = text[i - len..].chars().next().unwrap_or(' ');
+                                s.token_debris += usize::from(token_debris(prev_char, cur));
+                            }
                             _ => s.wide_gaps += 1,
                         }
                     }
                     prev = Some(cls);
+                    prev_char = text[i - len..].chars().next().unwrap_or(' ');
                     gap = 0;
                 }
             }
@@ -159,6 +176,14 @@ impl DocStats {
     /// spaced text).
     pub fn spaces_cjk_and_latin(&self) -> bool {
         self.spaced_cjk_latin > self.tight_cjk_latin
+    }
+
+    /// True when spaces inside Latin tokens show a tokenizer at work even
+    /// though the CJK pairs are not spaced (a text browser removed those
+    /// spaces from a segmented page): at least three such spaces, and at
+    /// least one single gap in fifty.
+    pub fn has_token_debris(&self) -> bool {
+        self.token_debris >= 3 && self.token_debris * 50 >= self.single_gaps
     }
 
     /// True when a spaced document preserves its original spaces as runs of
@@ -189,7 +214,11 @@ enum Decision {
 impl Spacer {
     /// A spacer for a document with the given statistics.
     pub fn new(stats: &DocStats, policy: CjkLatinSpace) -> Spacer {
-        Spacer { spaced: stats.is_spaced(), wide_gaps: stats.has_wide_gaps(), policy }
+        Spacer {
+            spaced: stats.is_spaced() || stats.has_token_debris(),
+            wide_gaps: stats.has_wide_gaps(),
+            policy,
+        }
     }
 
     /// Whether the document was found to be spuriously spaced.
@@ -337,6 +366,16 @@ impl Spacer {
     }
 }
 
+/// Whether one space between `a` and `b` is one no writer puts there (see
+/// [`DocStats::token_debris`]).
+fn token_debris(a: char, b: char) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric();
+    (word(a) && matches!(b, ',' | ';' | ')' | ']' | '_'))
+        || (a.is_ascii_digit() && b == '%')
+        || (matches!(a, '(' | '[' | '_') && word(b))
+        || (a == '(' && b == ')')
+}
+
 /// The tokens around one whitespace run.
 struct Ctx<'a> {
     /// The token before `left`.
@@ -404,6 +443,13 @@ fn ascii_punct(l: char, r: char, ctx: &Ctx<'_>) -> Decision {
     // The run precedes the punctuation mark `r`.
     let l_word = lc == Class::Alnum;
     match r {
+        // A call: `f ( )`, `reset_mock ()`, `os.path.join (`.
+        '(' if ctx.right.starts_with("()")
+            || (ctx.right == "(" && ctx.after_right().starts_with(')'))
+            || is_code_name(ctx.left) =>
+        {
+            Decision::Remove
+        }
         '(' | '[' | '{' | '<' | '#' => single_if(l_word),
         c if is_currency(c) => single_if(l_word),
         '"' => {
@@ -472,11 +518,32 @@ fn after_dot(ctx: &Ctx<'_>) -> Decision {
             return Decision::Remove;
         }
     }
-    // `hkpc . org`, `index . html`
-    if before.chars().count() >= 2 && r.is_ascii_lowercase() && ctx.right.len() <= 6 {
-        return Decision::Remove;
+    // `hkpc . org`, `index . html`, `PyConfig . filesystem_encoding`,
+    // `locale . strcoll()`: a lowercase word after the dot continues a name
+    // (a sentence does not start in lowercase); so does an identifier
+    // (`types . CodeType`, `unittest . IsolatedAsyncioTestCase`: an inner
+    // capital or an underscore) after a lowercase name.
+    if before.chars().count() >= 2 {
+        let name: &str =
+            ctx.right.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or("");
+        let identifier = name.contains('_') || name.chars().skip(1).any(|c| c.is_ascii_uppercase());
+        let lower_before = before.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+        if r.is_ascii_lowercase() || (identifier && lower_before) {
+            return Decision::Remove;
+        }
     }
     Decision::Single
+}
+
+/// A token that can only be a name in code: letters and digits with an
+/// underscore or a dot inside (`reset_mock`, `os.path.join`, `__init__`).
+fn is_code_name(token: &str) -> bool {
+    let t = token.trim_start_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+    !t.is_empty()
+        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        && t.bytes().any(|b| b.is_ascii_alphabetic())
+        && t.trim_matches(['_', '.']).contains(['_', '.'])
+        || (t.starts_with("__") && t.len() > 2)
 }
 
 /// `A I` → `AI`, `3 D` → `3D`: two single characters split apart, neither
@@ -637,6 +704,41 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(spaced(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn names_in_code_rejoined() {
+        let cases = [
+            ("PyConfig . filesystem_encoding 的", "PyConfig.filesystem_encoding的"),
+            ("PyConfig. filesystem_encoding", "PyConfig.filesystem_encoding"),
+            ("locale . strcoll ( ) 就是", "locale.strcoll()就是"),
+            ("types . CodeType 物件", "types.CodeType物件"),
+            ("reset_mock (return_value = True)", "reset_mock(return_value=True)"),
+            ("__ index __ ( ) 和", "__index__()和"),
+            // A sentence and an abbreviation keep their space.
+            ("done . The end", "done. The end"),
+            ("St . Rastislav", "St. Rastislav"),
+            ("the function (see below)", "the function (see below)"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(spaced(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn token_debris_marks_a_document_as_spaced() {
+        // A segmented page whose CJK spaces a text browser removed: only the
+        // spaces in Latin tokens are left, and they are debris.
+        let doc = "整合開發環境 ( IDE ) 與套件管理，Kubernetes , Rails 和 Swift，他 100 % 會。";
+        let stats = DocStats::measure(doc);
+        assert!(!stats.is_spaced() && stats.has_token_debris(), "{stats:?}");
+        let spacer = Spacer::new(&stats, CjkLatinSpace::Auto);
+        assert_eq!(spacer.fix(doc), "整合開發環境(IDE)與套件管理，Kubernetes, Rails和Swift，他100%會。");
+        // Clean text has none.
+        for clean in ["使用 Python (3.12) 寫程式, 例如 f(x) 與 g_h。", "見 ( 註 ) 與 “ 引文 ”"]
+        {
+            assert_eq!(DocStats::measure(clean).token_debris, 0, "{clean:?}");
         }
     }
 
