@@ -45,7 +45,11 @@
 //!   trace of a paragraph break);
 //! * the next line is indented more than it (a first-line indent, in spaces
 //!   or U+3000), except inside a list item, whose continuation lines hang
-//!   under its text.
+//!   under its text;
+//! * it ends a sentence and the next line, which goes on to another, is
+//!   shorter than a typical full line by two wide characters or more: the
+//!   extractor dropped a first-line indent but the typesetter's line was
+//!   still short by it.
 //!
 //! Some extractors write a blank line after every line. When nearly every
 //! group is one line and the document read without those single blank
@@ -113,6 +117,9 @@ pub struct Layout {
     /// The shortest length the wrapper left on a long line that continued
     /// (one that ends no sentence); at most `width`.
     pub fill: usize,
+    /// The most common length of a long line that continued: the width of
+    /// a full line of the typeset page.
+    pub typical: usize,
     /// Whether a blank line follows every line (some PDF extractors write
     /// lines double-spaced): single blank lines then do not end paragraphs.
     pub double_spaced: bool,
@@ -126,6 +133,7 @@ impl Layout {
         breaks_words: false,
         measure: Measure::Columns,
         fill: 0,
+        typical: 0,
         double_spaced: false,
     };
 }
@@ -444,6 +452,7 @@ fn analyze_in(lines: &[Line<'_>], m: Measure) -> (Layout, usize, usize) {
     let mut sentence_ends = 0usize;
     let mut punct_ends = 0usize;
     let mut continuing_min: Option<usize> = None;
+    let mut continuing_widths: Vec<usize> = Vec::new();
     let mut continuing = 0usize;
     for pair in lines.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
@@ -470,6 +479,7 @@ fn analyze_in(lines: &[Line<'_>], m: Measure) -> (Layout, usize, usize) {
             long += 1;
             if !ends_sentence(a.text) {
                 continuing += 1;
+                continuing_widths.push(w);
                 continuing_min = Some(continuing_min.map_or(w, |c| c.min(w)));
             }
             let full = w + slack >= width;
@@ -495,7 +505,17 @@ fn analyze_in(lines: &[Line<'_>], m: Measure) -> (Layout, usize, usize) {
     // what the wrapper calls a full line. A line ending a sentence with room
     // for more than that ended its paragraph.
     let fill = continuing_min.unwrap_or(width).min(width);
-    let layout = Layout { width, wrapped, breaks_words, measure: m, fill, double_spaced: false };
+    // The most common of those lengths (the longest on a tie).
+    continuing_widths.sort_unstable();
+    let mut typical = width;
+    let mut best_run = 0;
+    for run in continuing_widths.chunk_by(|a, b| a == b) {
+        if run.len() >= best_run {
+            best_run = run.len();
+            typical = run[0];
+        }
+    }
+    let layout = Layout { width, wrapped, breaks_words, measure: m, fill, typical, double_spaced: false };
     (layout, if wrapped { long } else { 0 }, continuing)
 }
 
@@ -625,6 +645,36 @@ fn word_did_not_fit(line_len: usize, before: &str, next: &str, layout: &Layout, 
         && line_len + piece_len(before, next, layout.measure, spaced) > layout.width
 }
 
+/// The line after line `i` in the same group, if any (in a double-spaced
+/// document, across a single blank line).
+fn next_line<'a>(lines: &[Line<'a>], i: usize, layout: &Layout) -> Option<Line<'a>> {
+    match lines.get(i + 1) {
+        Some(n) if !n.is_blank() => Some(*n),
+        Some(_) if layout.double_spaced && is_single_blank(lines, i + 1) => lines.get(i + 2).copied(),
+        _ => None,
+    }
+}
+
+/// Whether `line`, after `prev` which ends a sentence, is the first line
+/// of a paragraph whose indent the extractor dropped: it goes on to `next`
+/// yet is shorter than a full line by at least two wide characters, and
+/// no long word that did not fit explains that.
+fn lost_indent(
+    prev: &Line<'_>,
+    line: &Line<'_>,
+    next: Option<Line<'_>>,
+    layout: &Layout,
+    spaced: bool,
+) -> bool {
+    let m = layout.measure;
+    let w = line.len(m);
+    ends_sentence(prev.text)
+        && !ends_sentence(line.text)
+        && next.is_some_and(|n| !word_did_not_fit(w, line.text, n.text, layout, spaced) && !n.is_blank())
+        && is_long(w, layout.typical)
+        && w + 2 * m.slack() <= layout.typical
+}
+
 /// Whether the line `before` (of length `line_len`) ends a sentence with
 /// room left for the first piece of `next`: the paragraph ended there
 /// (the last line of a paragraph is short).
@@ -691,6 +741,8 @@ fn split_measured<'a>(lines: Vec<Line<'a>>, layout: Layout, stats: &DocStats) ->
                 // item: its continuation lines hang under its text).
                 let indented = line.indent > p.indent
                     && group.last().is_some_and(|u: &Unit<'_>| u.kind == UnitKind::Paragraph);
+                let indented =
+                    indented || lost_indent(&p, line, next_line(&lines, i, &layout), &layout, spaced);
                 let first = text.chars().next().unwrap_or(' ');
                 let full = layout.breaks_words && pw + m.of(&text[..first.len_utf8()]) > layout.width;
                 // After a line filled to the width, `- 1100公斤` or `3 . 5`
@@ -910,6 +962,7 @@ mod tests {
                 breaks_words: true,
                 measure: Measure::Columns,
                 fill: 20,
+                typical: 20,
                 double_spaced: false
             }
         );
@@ -1081,6 +1134,20 @@ mod tests {
         assert_eq!(roundtrip(&text), format!("{body}\n\n• {body}{body}\n• 甲乙"), "{text}");
         assert_eq!(without_ideographic_indent(" \u{3000}乙\u{3000}丙"), "乙\u{3000}丙");
         assert_eq!(without_ideographic_indent("  乙"), "  乙");
+    }
+
+    #[test]
+    fn a_first_line_shorter_by_a_dropped_indent_starts_a_paragraph() {
+        // Typeset with a two-character first-line indent that the extractor
+        // dropped; the first paragraph's last line happens to be full.
+        let para = |text: &str| wrap_in(&format!("　　{text}"), 24, Measure::Columns).replace('　', "");
+        // 10 + 3 × 12 characters: the last line is full.
+        let one = format!("{}。", "香".repeat(45));
+        let two = format!("{}。", "港".repeat(40));
+        let (one, two) = (one.as_str(), two.as_str());
+        let text = format!("{}\n{}\n{}", para(one), para(two), para(one));
+        assert!(text.lines().nth(3).is_some_and(|l| l.ends_with('。') && str_width(l) == 24), "{text}");
+        assert_eq!(roundtrip(&text), format!("{one}\n\n{two}\n\n{one}"), "{text}");
     }
 
     #[test]
