@@ -322,7 +322,7 @@ impl Spacer {
             }
             return if !self.spaced {
                 Decision::Keep
-            } else if wide {
+            } else if wide || symbol_token_edge(ctx, lc == Class::Han) {
                 Decision::Single
             } else {
                 Decision::Remove
@@ -366,6 +366,37 @@ impl Spacer {
     }
 }
 
+/// Whether the run separates an ideograph from a Latin token that starts
+/// or ends with ASCII punctuation: `(English)`, `"seek"`, `/usr/bin`,
+/// `--with-openssl`, `>= 2` (not `@name`: `青春@Y2K` is a title). Writers who put ASCII brackets,
+/// quotes, paths or options in CJK text set them apart (a fullwidth form
+/// would take no space), so one space stays even in a spaced document.
+fn symbol_token_edge(ctx: &Ctx<'_>, han_left: bool) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if han_left {
+        let mut r = ctx.right.chars();
+        let (first, second, third) = (r.next(), r.next(), r.next());
+        let next = second.or_else(|| ctx.after_right().chars().next());
+        match first {
+            Some('(' | '[') => word(next),
+            Some('"') => !ctx.quotes_open && word(next),
+            Some('/' | '~') => word(second) || second == Some('/'),
+            // An option (`--with-openssl`, `-m`), not a dash (`--職業`).
+            Some('-') => (second == Some('-') && word(third)) || (word(second) && ctx.right.len() <= 3),
+            _ => matches!(ctx.right, ">=" | "<=" | "==" | "!=" | "<" | ">"),
+        }
+    } else {
+        let mut l = ctx.left.chars().rev();
+        let (last, before) = (l.next(), l.next());
+        let before = before.or_else(|| ctx.before_left.chars().next_back());
+        match last {
+            Some(')' | ']') => word(before) || before == Some('.'),
+            Some('"') => !ctx.quotes_open && word(before),
+            _ => false,
+        }
+    }
+}
+
 /// Whether one space between `a` and `b` is one no writer puts there (see
 /// [`DocStats::token_debris`]).
 fn token_debris(a: char, b: char) -> bool {
@@ -404,6 +435,11 @@ impl<'a> Ctx<'a> {
 
 /// Rule 4 for runs next to ASCII punctuation, in spaced documents.
 fn ascii_punct(l: char, r: char, ctx: &Ctx<'_>) -> Decision {
+    // A comparison operator standing alone is spaced as in code: `a >= 2`.
+    let operator = |t: &str| matches!(t, ">=" | "<=" | "==" | "!=");
+    if operator(ctx.left) || operator(ctx.right) {
+        return Decision::Single;
+    }
     let punct = |c: char| class(c) == Class::AsciiPunct || is_currency(c);
     let (lc, rc) = (class(l), class(r));
     let r_word = rc == Class::Alnum;
@@ -727,6 +763,25 @@ mod tests {
     }
 
     #[test]
+    fn tokens_with_ascii_punctuation_stay_apart_from_cjk() {
+        let cases = [
+            ("凍結 ( freeze ) 是 一個", "凍結 (freeze) 是一個"),
+            ("物件 的 \" seek \" 方法", "物件的 \"seek\" 方法"),
+            ("安裝 在 /usr/bin 和", "安裝在 /usr/bin和"),
+            ("青春 @Y2K 同期", "青春@Y2K同期"),
+            ("配置 --with-openssl 和", "配置 --with-openssl和"),
+            ("即 >= 2 但", "即 >= 2但"),
+            // Not a token: a dash, currency, a lone mark.
+            ("身份 --職業", "身份--職業"),
+            ("收入 為 $5,467", "收入為$5,467"),
+            ("五月 - 十二月", "五月-十二月"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(spaced(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
     fn token_debris_marks_a_document_as_spaced() {
         // A segmented page whose CJK spaces a text browser removed: only the
         // spaces in Latin tokens are left, and they are debris.
@@ -734,7 +789,7 @@ mod tests {
         let stats = DocStats::measure(doc);
         assert!(!stats.is_spaced() && stats.has_token_debris(), "{stats:?}");
         let spacer = Spacer::new(&stats, CjkLatinSpace::Auto);
-        assert_eq!(spacer.fix(doc), "整合開發環境(IDE)與套件管理，Kubernetes, Rails和Swift，他100%會。");
+        assert_eq!(spacer.fix(doc), "整合開發環境 (IDE) 與套件管理，Kubernetes, Rails和Swift，他100%會。");
         // Clean text has none.
         for clean in ["使用 Python (3.12) 寫程式, 例如 f(x) 與 g_h。", "見 ( 註 ) 與 “ 引文 ”"]
         {

@@ -51,6 +51,10 @@
 //!   extractor dropped a first-line indent but the typesetter's line was
 //!   still short by it.
 //!
+//! A line at least half as wide as the wrap width that stops on a letter, a
+//! digit or an ideograph goes on: wrappers that count otherwise than the
+//! measure found (lynx, html2text) leave such lines before a long word.
+//!
 //! Some extractors write a blank line after every line. When nearly every
 //! group is one line and the document read without those single blank
 //! lines is wrapped (with at least three lines that certainly continue),
@@ -645,6 +649,14 @@ fn word_did_not_fit(line_len: usize, before: &str, next: &str, layout: &Layout, 
         && line_len + piece_len(before, next, layout.measure, spaced) > layout.width
 }
 
+/// Whether `line` stops in the middle of a sentence: on a letter, a digit
+/// or an ideograph. A line of a wrapped document that does so and is at
+/// least half as wide as the wrap width goes on, however short it is
+/// (wrappers that count otherwise than we do, `issue` / `tracker`).
+fn ends_mid_sentence(line: &str) -> bool {
+    line.chars().next_back().is_some_and(|c| c.is_alphanumeric() || crate::chars::is_han(c))
+}
+
 /// The line after line `i` in the same group, if any (in a double-spaced
 /// document, across a single blank line).
 fn next_line<'a>(lines: &[Line<'a>], i: usize, layout: &Layout) -> Option<Line<'a>> {
@@ -736,7 +748,8 @@ fn split_measured<'a>(lines: Vec<Line<'a>>, layout: Layout, stats: &DocStats) ->
             Some(p) if layout.wrapped && p.len(m) <= layout.width && !stand_apart(p.text, text) => {
                 let pw = p.len(m);
                 let wraps = (is_long(pw, layout.width) && !ends_with_room(pw, p.text, text, &layout, spaced))
-                    || word_did_not_fit(pw, p.text, text, &layout, spaced);
+                    || word_did_not_fit(pw, p.text, text, &layout, spaced)
+                    || (2 * pw >= layout.width && ends_mid_sentence(p.text));
                 // An indented line starts a paragraph (not inside a list
                 // item: its continuation lines hang under its text).
                 let indented = line.indent > p.indent
@@ -1134,6 +1147,17 @@ mod tests {
         assert_eq!(roundtrip(&text), format!("{body}\n\n• {body}{body}\n• 甲乙"), "{text}");
         assert_eq!(without_ideographic_indent(" \u{3000}乙\u{3000}丙"), "乙\u{3000}丙");
         assert_eq!(without_ideographic_indent("  乙"), "  乙");
+    }
+
+    #[test]
+    fn a_line_that_stops_mid_sentence_goes_on() {
+        // A wrapper that counts otherwise broke before a long Latin word:
+        // the line looks short but stops on a letter or an ideograph.
+        let text = "當你的專案開始時，沒有必要立刻寫下完整的文件，書寫和編碼風格會吸引或者\n拒絕不同類型的人。\n恭喜你開源了你的首個專案。不要忘了回覆每一個 comment 和 pull\nrequest，你正在創造學習的機會。";
+        assert_eq!(
+            roundtrip(text),
+            "當你的專案開始時，沒有必要立刻寫下完整的文件，書寫和編碼風格會吸引或者拒絕不同類型的人。\n\n恭喜你開源了你的首個專案。不要忘了回覆每一個 comment 和 pull request，你正在創造學習的機會。"
+        );
     }
 
     #[test]
