@@ -309,7 +309,12 @@ impl Cleaner {
             (true, None, Variants::Hk | Variants::Tw | Variants::Twp) => detect_script(window).script,
             _ => Script::Traditional,
         };
-        DocParams { stats, layout, script }
+        let vocabulary = std::sync::Arc::new(if layout.wrapped {
+            structure::Vocabulary::measure(window)
+        } else {
+            structure::Vocabulary::default()
+        });
+        DocParams { stats, layout, vocabulary, script }
     }
 
     /// Writes the cleaned form of `hygienic` (text after the hygiene stage)
@@ -319,7 +324,7 @@ impl Cleaner {
         let spacer = spacing::Spacer::new(&params.stats, o.cjk_latin_space);
         let punct = o.punct();
         if o.structure {
-            let groups = structure::split_with(hygienic, params.layout, &params.stats);
+            let groups = structure::split_with(hygienic, params.layout, &params.stats, &params.vocabulary);
             for (gi, group) in groups.iter().enumerate() {
                 if gi > 0 {
                     sink.push("\n\n");
@@ -459,12 +464,15 @@ pub fn analysis_window(text: &str) -> &str {
 
 /// Decisions about a whole document, made once from its beginning: whether
 /// it is spuriously spaced, how it is wrapped, which script it is in.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocParams {
     /// Whitespace statistics (spaced or clean, CJK/Latin habit, wide gaps).
     pub stats: spacing::DocStats,
     /// Hard-wrap width and kind.
     pub layout: structure::Layout,
+    /// The Latin words of a wrapped document (empty otherwise): they decide
+    /// whether a Latin word broken across lines is rejoined.
+    pub vocabulary: std::sync::Arc<structure::Vocabulary>,
     /// The script, when the variants mode needs it.
     pub script: Script,
 }

@@ -376,7 +376,7 @@ pub fn clean_stream<R: Read, W: Write>(
     };
     if opts.threads <= 1 {
         while let Some((piece, blank)) = pieces.next()? {
-            let Some(p) = pieces.params else { break };
+            let Some(p) = pieces.params.clone() else { break };
             let mut out = String::with_capacity(piece.len());
             cleaner.render_piece(&piece, &p, &mut out, opts.stats.then_some(&mut stats));
             w.write(&mut writer, piece.ends_with('\n'), blank, &out).map_err(StreamError::Write)?;
@@ -471,7 +471,7 @@ fn parallel<R: Read, W: Write>(
         };
         let result = (|| {
             while let Some((piece, blank)) = pieces.next()? {
-                let Some(p) = pieces.params else { break };
+                let Some(p) = pieces.params.clone() else { break };
                 meta.insert(sent, (piece.ends_with('\n'), blank));
                 if job_tx.send((sent, piece, p)).is_err() {
                     break;

@@ -174,6 +174,57 @@ impl Measure {
     }
 }
 
+/// The Latin words of a document (runs of ASCII letters, digits and `_`)
+/// and how often each occurs: what decides whether two pieces of Latin text
+/// on either side of a line break are one word that a character wrapper
+/// broke (`aw` / `ait`, `CPyth` / `on`) or two words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    words: std::collections::HashMap<Box<str>, u32>,
+}
+
+impl Vocabulary {
+    /// Counts the Latin words of `text`.
+    ///
+    /// ```
+    /// let v = zh_clean::structure::Vocabulary::measure("async 和 await，以及 aw\nait");
+    /// assert_eq!((v.count("await"), v.count("aw"), v.count("async")), (1, 1, 1));
+    /// ```
+    pub fn measure(text: &str) -> Vocabulary {
+        let mut words: std::collections::HashMap<Box<str>, u32> = std::collections::HashMap::new();
+        for w in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if w.len() >= 2 {
+                match words.get_mut(w) {
+                    Some(n) => *n += 1,
+                    None => {
+                        words.insert(w.into(), 1);
+                    }
+                }
+            }
+        }
+        Vocabulary { words }
+    }
+
+    /// How often `word` occurs.
+    pub fn count(&self, word: &str) -> u32 {
+        self.words.get(word).copied().unwrap_or(0)
+    }
+
+    /// Whether the Latin word ending `before` and the one starting `after`
+    /// are one word broken by the line end: the whole word occurs elsewhere
+    /// in the document, and one of the two pieces occurs nowhere but here.
+    fn rejoins(&self, before: &str, after: &str) -> bool {
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let a = &before[before.trim_end_matches(is_word).len()..];
+        let b = &after[..after.len() - after.trim_start_matches(is_word).len()];
+        if a.is_empty() || b.is_empty() || self.words.is_empty() {
+            return false;
+        }
+        let whole = format!("{a}{b}");
+        self.count(&whole) >= 1 && (self.count(a) <= 1 || self.count(b) <= 1)
+    }
+}
+
 /// Whether a list marker can start an item anywhere (`•`) or only where the
 /// previous line is not a full, wrapped line (`-`, `1.`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -384,10 +435,18 @@ fn analyze_lines(lines: &[Line<'_>]) -> Layout {
     }
     // A blank line after every line: wrapped lines written double-spaced
     // when the document read without them is wrapped.
-    // Wrapped, and at least three lines that certainly continue: a few
-    // paragraphs of one line each are not double-spaced wrapped text.
-    let (layout, continuing) = analyze_measures(&without_single_blanks(lines));
-    if layout.wrapped && continuing >= 3 { Layout { double_spaced: true, ..layout } } else { plain }
+    // Wrapped, and at least three lines that certainly continue (two, when
+    // two of them are first lines indented over the line after them): a
+    // few paragraphs of one line each are not double-spaced wrapped text.
+    let collapsed = without_single_blanks(lines);
+    let (layout, continuing) = analyze_measures(&collapsed);
+    let indented_firsts =
+        collapsed.windows(2).filter(|p| !p[1].is_blank() && p[0].indent > p[1].indent).count();
+    if layout.wrapped && (continuing >= 3 || (continuing >= 2 && indented_firsts >= 2)) {
+        Layout { double_spaced: true, ..layout }
+    } else {
+        plain
+    }
 }
 
 /// Whether nearly every group of lines is a single line and there are
@@ -714,16 +773,27 @@ fn is_long(line_width: usize, wrap_width: usize) -> bool {
 pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>> {
     let lines = measured_lines(text);
     let layout = if unwrap { analyze_lines(&lines) } else { Layout::UNWRAPPED };
-    split_measured(lines, layout, stats)
+    let vocabulary = if layout.wrapped { Vocabulary::measure(text) } else { Vocabulary::default() };
+    split_measured(lines, layout, stats, &vocabulary)
 }
 
-/// [`split`] with a layout decided beforehand (for a document processed in
-/// pieces, from its beginning).
-pub fn split_with<'a>(text: &'a str, layout: Layout, stats: &DocStats) -> Vec<Group<'a>> {
-    split_measured(measured_lines(text), layout, stats)
+/// [`split`] with a layout and a vocabulary decided beforehand (for a
+/// document processed in pieces, from its beginning).
+pub fn split_with<'a>(
+    text: &'a str,
+    layout: Layout,
+    stats: &DocStats,
+    vocabulary: &Vocabulary,
+) -> Vec<Group<'a>> {
+    split_measured(measured_lines(text), layout, stats, vocabulary)
 }
 
-fn split_measured<'a>(lines: Vec<Line<'a>>, layout: Layout, stats: &DocStats) -> Vec<Group<'a>> {
+fn split_measured<'a>(
+    lines: Vec<Line<'a>>,
+    layout: Layout,
+    stats: &DocStats,
+    vocabulary: &Vocabulary,
+) -> Vec<Group<'a>> {
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut group: Group<'_> = Vec::new();
     // The previous line of the current group.
@@ -773,7 +843,11 @@ fn split_measured<'a>(lines: Vec<Line<'a>>, layout: Layout, stats: &DocStats) ->
         match (continues, group.last_mut()) {
             (Some(full), Some(unit)) => {
                 let body = unit.body.to_mut();
-                body.push_str(junction(body, text, full, stats));
+                let join = junction(body, text, full, stats);
+                // A Latin word a character wrapper broke: the document's
+                // own words say so.
+                let join = if join.starts_with(' ') && vocabulary.rejoins(body, text) { "" } else { join };
+                body.push_str(join);
                 body.push_str(text);
                 unit.lines += 1;
             }
@@ -1175,6 +1249,22 @@ mod tests {
     }
 
     #[test]
+    fn the_documents_words_rejoin_a_broken_latin_word() {
+        let v = Vocabulary::measure(
+            "一個協程函式能以 async def 定義，並可能包含 aw\nait 關鍵字；await 只能在協程內使用。on 與 CPython",
+        );
+        assert!(v.rejoins("包含 aw", "ait 關鍵字"));
+        // Two words that are not one word elsewhere, or whose pieces are
+        // words of their own, stay apart.
+        assert!(!v.rejoins("async", "def"));
+        assert!(!v.rejoins("pull", "request"));
+        assert!(!Vocabulary::default().rejoins("aw", "ait"));
+        let text = "一二三四五六七八九十一二三四五六七八九十 await 一二三四五六七八九十\n一二三四五六七八九十一二三四五六七八九十一二三四五六七 aw\nait 一二三四五六七八九十一二三四五六七八九十一二三四五六七\n一二三。";
+        let out = roundtrip(text);
+        assert!(out.contains("七 await 一") && !out.contains("aw ait"), "{out}");
+    }
+
+    #[test]
     fn a_blank_line_after_every_line_is_not_a_paragraph_break() {
         let one = "鼓勵其他的貢獻者也是對專案的一種投資。當你們授權大量的粉絲做他們感興趣的工作時，壓力就會少很多。";
         let two = "當你開始一個新專案，會覺得就私下默默地工作是很正常的。但開源專案真正開始茁壯的時候，是當你開始公開的把你的進度歷程紀錄下來的時候。";
@@ -1184,6 +1274,12 @@ mod tests {
         let layout = analyze(&double);
         assert!(layout.double_spaced && layout.wrapped, "{layout:?}");
         assert_eq!(roundtrip(&double), format!("標題\n\n{one}\n\n{two}\n\n{three}\n\n- 1 -"));
+        // Two paragraphs of two lines, each first line indented.
+        let first = |p: &str| format!("\u{3000}\u{3000}{}", &p[..p.char_indices().nth(30).unwrap().0]);
+        let rest = |p: &str| p[p.char_indices().nth(30).unwrap().0..].to_string();
+        let short = format!("{}\n\n{}\n\n{}\n\n{}\n\n第 1 頁", first(two), rest(two), first(one), rest(one));
+        assert!(analyze(&short).double_spaced, "{:?}", analyze(&short));
+        assert_eq!(roundtrip(&short), format!("{two}\n\n{one}\n\n第 1 頁"));
         // Paragraphs of one line each, blank lines between: as they are.
         let clean = format!("{one}\n\n{two}\n\n{three}\n\n{one}\n\n{two}");
         assert!(!analyze(&clean).double_spaced);
