@@ -35,21 +35,19 @@ pub const CONVERSIONS: &str = "，。：；！？（）「」『』“”‘’�
 
 /// The ideographs, letters and digits of `s`, after the conversions the
 /// pipeline documents (hygiene: NFC, radicals and compatibility ideographs
-/// to unified ones; fullwidth letters and digits to halfwidth, except before
-/// a combining mark): what "nothing lost" compares.
+/// to unified ones; fullwidth letters and digits to halfwidth): what
+/// "nothing lost" compares. Letters are compared without their combining
+/// marks (canonically decomposed, marks dropped): the spacing and structure
+/// stages may reattach a mark that a space or a line end had set apart from
+/// its letter (`D ü ndar`).
 pub fn letters(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let s = crate::hygiene::clean(s);
-    let mut chars: Vec<char> = s.chars().collect();
-    for i in 0..chars.len() {
-        let before_mark =
-            chars.get(i + 1).is_some_and(|&n| unicode_normalization::char::is_combining_mark(n));
-        if let Some(half) = halfwidth(chars[i])
-            && !before_mark
-        {
-            chars[i] = half;
-        }
-    }
-    chars.into_iter().filter(|c| crate::chars::is_han(*c) || c.is_alphanumeric()).collect()
+    s.nfd()
+        .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
+        .map(|c| halfwidth(c).unwrap_or(c))
+        .filter(|&c| crate::chars::is_han(c) || c.is_alphanumeric())
+        .collect()
 }
 
 /// The halfwidth form of a fullwidth ASCII letter or digit.
@@ -134,6 +132,8 @@ mod tests {
     #[test]
     fn letters_are_compared_after_documented_conversions() {
         assert_eq!(letters("ＡＩ ⼈ , 1"), "AI人1");
+        assert_eq!(letters("D ü ndar"), letters("Dündar"));
+        assert_eq!(letters("e\n\u{301}"), "e");
         assert_eq!(letters("（ 香港 ）"), "香港");
     }
 }
