@@ -97,7 +97,7 @@ pub struct DocStats {
     /// Runs of two or more spaces between two non-space characters.
     pub wide_gaps: usize,
     /// Spaces that only a tokenizer leaves in Latin text, where no writer
-    /// puts one: before `, ; ) ] %` after a letter or digit, after `( [`
+    /// puts one: before `, ; . ) ] %` after a letter or digit, after `( [`
     /// before one, inside `( )`, around `_` in a name (`PyErr _ Print`).
     pub token_debris: usize,
 }
@@ -180,10 +180,10 @@ impl DocStats {
 
     /// True when spaces inside Latin tokens show a tokenizer at work even
     /// though the CJK pairs are not spaced (a text browser removed those
-    /// spaces from a segmented page): at least three such spaces, and at
+    /// spaces from a segmented page): at least two such spaces, and at
     /// least one single gap in fifty.
     pub fn has_token_debris(&self) -> bool {
-        self.token_debris >= 3 && self.token_debris * 50 >= self.single_gaps
+        self.token_debris >= 2 && self.token_debris * 50 >= self.single_gaps
     }
 
     /// True when a spaced document preserves its original spaces as runs of
@@ -376,13 +376,18 @@ fn symbol_token_edge(ctx: &Ctx<'_>, han_left: bool) -> bool {
     if han_left {
         let mut r = ctx.right.chars();
         let (first, second, third) = (r.next(), r.next(), r.next());
-        let next = second.or_else(|| ctx.after_right().chars().next());
+        let after = || ctx.after_right().chars().next();
+        let next = second.or_else(after);
         match first {
             Some('(' | '[') => word(next),
             Some('"') => !ctx.quotes_open && word(next),
             Some('/' | '~') => word(second) || second == Some('/'),
+            // A name in code: `__spam`, `_class__`.
+            Some('_') => word(next) || (second == Some('_') && word(third.or_else(after))),
             // An option (`--with-openssl`, `-m`), not a dash (`--職業`).
-            Some('-') => (second == Some('-') && word(third)) || (word(second) && ctx.right.len() <= 3),
+            Some('-') => {
+                (second == Some('-') && word(third.or_else(after))) || (word(second) && ctx.right.len() <= 3)
+            }
             _ => matches!(ctx.right, ">=" | "<=" | "==" | "!=" | "<" | ">"),
         }
     } else {
@@ -390,8 +395,11 @@ fn symbol_token_edge(ctx: &Ctx<'_>, han_left: bool) -> bool {
         let (last, before) = (l.next(), l.next());
         let before = before.or_else(|| ctx.before_left.chars().next_back());
         match last {
-            Some(')' | ']') => word(before) || before == Some('.'),
+            // `(English)`, `f(x)`, `f()`.
+            Some(')' | ']') => word(before) || matches!(before, Some('.' | '(' | '_')),
             Some('"') => !ctx.quotes_open && word(before),
+            // `__class__`: a name in code.
+            Some('_') => is_code_name(ctx.left),
             _ => false,
         }
     }
@@ -401,7 +409,7 @@ fn symbol_token_edge(ctx: &Ctx<'_>, han_left: bool) -> bool {
 /// [`DocStats::token_debris`]).
 fn token_debris(a: char, b: char) -> bool {
     let word = |c: char| c.is_ascii_alphanumeric();
-    (word(a) && matches!(b, ',' | ';' | ')' | ']' | '_'))
+    (word(a) && matches!(b, ',' | ';' | ')' | ']' | '_' | '.'))
         || (a.is_ascii_digit() && b == '%')
         || (matches!(a, '(' | '[' | '_') && word(b))
         || (a == '(' && b == ')')
@@ -547,6 +555,18 @@ fn after_dot(ctx: &Ctx<'_>) -> Decision {
         return Decision::Remove;
     }
     let next_word = leading_alnum(ctx.right);
+    // `~/. gdbinit`, `__init__. py`: a path or a name in code before the dot.
+    let head = {
+        let mut it = ctx.left.char_indices();
+        match it.next_back() {
+            Some((0, _)) => ctx.before_left,
+            Some((last, _)) => &ctx.left[..last],
+            None => "",
+        }
+    };
+    if head.ends_with(['/', '_']) {
+        return Decision::Remove;
+    }
     // `U . S . News`: a single letter, and the chain goes on with another.
     if before.chars().count() == 1 && next_word.chars().count() == 1 {
         let rest = &ctx.right[next_word.len()..];
@@ -748,10 +768,12 @@ mod tests {
         let cases = [
             ("PyConfig . filesystem_encoding 的", "PyConfig.filesystem_encoding的"),
             ("PyConfig. filesystem_encoding", "PyConfig.filesystem_encoding"),
-            ("locale . strcoll ( ) 就是", "locale.strcoll()就是"),
+            ("locale . strcoll ( ) 就是", "locale.strcoll() 就是"),
             ("types . CodeType 物件", "types.CodeType物件"),
             ("reset_mock (return_value = True)", "reset_mock(return_value=True)"),
-            ("__ index __ ( ) 和", "__index__()和"),
+            ("__ index __ ( ) 和", "__index__() 和"),
+            ("檔 中 （ ~/. gdbinit", "檔中（~/.gdbinit"),
+            ("__init__ . py 檔案", "__init__.py檔案"),
             // A sentence and an abbreviation keep their space.
             ("done . The end", "done. The end"),
             ("St . Rastislav", "St. Rastislav"),
@@ -769,6 +791,10 @@ mod tests {
             ("物件 的 \" seek \" 方法", "物件的 \"seek\" 方法"),
             ("安裝 在 /usr/bin 和", "安裝在 /usr/bin和"),
             ("青春 @Y2K 同期", "青春@Y2K同期"),
+            ("isinstance() 判斷 一個", "isinstance() 判斷一個"),
+            ("格式 為 __spam 的", "格式為 __spam的"),
+            ("__class__ 是 int", "__class__ 是int"),
+            ("配置 -- with - openssl 和", "配置 --with-openssl和"),
             ("配置 --with-openssl 和", "配置 --with-openssl和"),
             ("即 >= 2 但", "即 >= 2但"),
             // Not a token: a dash, currency, a lone mark.
@@ -786,6 +812,7 @@ mod tests {
         // A segmented page whose CJK spaces a text browser removed: only the
         // spaces in Latin tokens are left, and they are debris.
         let doc = "整合開發環境 ( IDE ) 與套件管理，Kubernetes , Rails 和 Swift，他 100 % 會。";
+        assert_eq!(DocStats::measure("Python 3 . 4 開始，S - IVB 與 Rails , Swift").token_debris, 2);
         let stats = DocStats::measure(doc);
         assert!(!stats.is_spaced() && stats.has_token_debris(), "{stats:?}");
         let spacer = Spacer::new(&stats, CjkLatinSpace::Auto);
