@@ -408,7 +408,13 @@ fn symbol_token_edge(ctx: &Ctx<'_>, han_left: bool) -> bool {
 /// Whether one space between `a` and `b` is one no writer puts there (see
 /// [`DocStats::token_debris`]).
 fn token_debris(a: char, b: char) -> bool {
-    let word = |c: char| c.is_ascii_alphanumeric();
+    // Fullwidth letters and digits count as the halfwidth ones the
+    // punctuation stage makes of them, so that a second cleaning decides
+    // alike.
+    let word = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
+    };
     (word(a) && matches!(b, ',' | ';' | ')' | ']' | '_' | '.'))
         || (a.is_ascii_digit() && b == '%')
         || (matches!(a, '(' | '[' | '_') && word(b))
