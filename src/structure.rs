@@ -555,7 +555,10 @@ fn analyze_in(lines: &[Line<'_>], m: Measure) -> (Layout, usize, usize) {
     // Paragraphs separated by blank lines that still span several lines.
     let groups = lines.windows(2).filter(|p| p[0].is_blank() && !p[1].is_blank()).count()
         + usize::from(lines.first().is_some_and(|l| !l.is_blank()));
-    let wrapped = width >= 16
+    // Too narrow to tell, whatever the measure: the widest line is under
+    // 16 columns.
+    let columns = lines.iter().map(|l| l.len(Measure::Columns)).max().unwrap_or(0);
+    let wrapped = columns >= 16
         && long > 0
         && 2 * long >= candidates
         && 2 * short_sentence_ends < long
@@ -813,11 +816,18 @@ fn split_measured<'a>(
         }
         let text = line.text;
         let mk = marker(text);
+        // Whether a paragraph rule (a short last line, an indent) ended the
+        // previous paragraph where the line would otherwise have gone on:
+        // the new one is then set apart by a blank line, so that cleaning
+        // the output again (without the indent) decides alike.
+        let mut paragraph_break = false;
         let continues = match prev {
             // A wrapper never writes a line wider than its width.
             Some(p) if layout.wrapped && p.len(m) <= layout.width && !stand_apart(p.text, text) => {
                 let pw = p.len(m);
-                let wraps = (is_long(pw, layout.width) && !ends_with_room(pw, p.text, text, &layout, spaced))
+                let long = is_long(pw, layout.width);
+                let room = long && ends_with_room(pw, p.text, text, &layout, spaced);
+                let wraps = (long && !room)
                     || word_did_not_fit(pw, p.text, text, &layout, spaced)
                     || (2 * pw >= layout.width && ends_mid_sentence(p.text));
                 // An indented line starts a paragraph (not inside a list
@@ -831,6 +841,7 @@ fn split_measured<'a>(
                 // After a line filled to the width, `- 1100公斤` or `3 . 5`
                 // continues the sentence: only bullets start an item there.
                 let filled = layout.breaks_words && pw + m.slack() >= layout.width;
+                paragraph_break = mk.is_none() && ((wraps && indented) || room);
                 match &mk {
                     _ if !wraps || indented => None,
                     Some(mk) if mk.strength == Strength::Strong => None,
@@ -852,6 +863,9 @@ fn split_measured<'a>(
                 unit.lines += 1;
             }
             _ => {
+                if paragraph_break && !group.is_empty() {
+                    groups.push(std::mem::take(&mut group));
+                }
                 let unit = match mk {
                     Some(mk) => Unit {
                         kind: UnitKind::ListItem,
@@ -1262,6 +1276,23 @@ mod tests {
         let text = "一二三四五六七八九十一二三四五六七八九十 await 一二三四五六七八九十\n一二三四五六七八九十一二三四五六七八九十一二三四五六七 aw\nait 一二三四五六七八九十一二三四五六七八九十一二三四五六七\n一二三。";
         let out = roundtrip(text);
         assert!(out.contains("七 await 一") && !out.contains("aw ait"), "{out}");
+    }
+
+    #[test]
+    fn a_paragraph_a_rule_ended_is_set_apart() {
+        // The indent that ended the first paragraph is gone from the output:
+        // a blank line keeps the two apart when the output is cleaned again.
+        let body = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二";
+        let text = format!(
+            "{}\n  甲乙丙丁戊己庚辛壬癸。\n{}",
+            wrap_in(body, 24, Measure::Columns),
+            wrap_in(body, 24, Measure::Columns)
+        );
+        let once = roundtrip(&text);
+        assert_eq!(once, format!("{body}\n\n甲乙丙丁戊己庚辛壬癸。\n\n{body}"));
+        assert_eq!(roundtrip(&once), once);
+        // Too narrow to tell in any measure: 15 columns, 24 bytes.
+        assert!(!analyze("……，，香香香香\n香").wrapped);
     }
 
     #[test]
