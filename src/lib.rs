@@ -310,7 +310,7 @@ impl Cleaner {
             _ => Script::Traditional,
         };
         let vocabulary = std::sync::Arc::new(if layout.wrapped {
-            structure::Vocabulary::measure(window)
+            structure::Vocabulary::for_junctions(window)
         } else {
             structure::Vocabulary::default()
         });

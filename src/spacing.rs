@@ -114,7 +114,9 @@ impl DocStats {
         let mut s = DocStats::default();
         // The class of the last non-space character of the line, if any.
         let mut prev: Option<Class> = None;
-        let mut prev_char = '\n';
+        // Where the last non-space character starts (decoded only when a
+        // single gap follows it).
+        let mut prev_at: Option<usize> = None;
         let mut gap = 0usize;
         let mut i = 0;
         while i < text.len() {
@@ -124,7 +126,7 @@ impl DocStats {
                 Class::Space => gap += 1,
                 Class::Other if len == 1 && text.as_bytes()[i - 1] == b'\n' => {
                     prev = None;
-                    prev_char = '\n';
+                    prev_at = None;
                     gap = 0;
                 }
                 _ => {
@@ -149,14 +151,15 @@ impl DocStats {
                             0 => {}
                             1 => {
                                 s.single_gaps += 1;
-                                let cur = text[i - len..].chars().next().unwrap_or(' ');
-                                s.token_debris += usize::from(token_debris(prev_char, cur));
+                                let at = |k: usize| text[k..].chars().next().unwrap_or(' ');
+                                let before = prev_at.map_or('\n', at);
+                                s.token_debris += usize::from(token_debris(before, at(i - len)));
                             }
                             _ => s.wide_gaps += 1,
                         }
                     }
                     prev = Some(cls);
-                    prev_char = text[i - len..].chars().next().unwrap_or(' ');
+                    prev_at = Some(i - len);
                     gap = 0;
                 }
             }

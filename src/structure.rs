@@ -192,16 +192,42 @@ impl Vocabulary {
     /// ```
     pub fn measure(text: &str) -> Vocabulary {
         let mut words: std::collections::HashMap<Box<str>, u32> = std::collections::HashMap::new();
-        for w in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            if w.len() >= 2 {
-                match words.get_mut(w) {
-                    Some(n) => *n += 1,
-                    None => {
-                        words.insert(w.into(), 1);
-                    }
+        for_each_word(text, |w| match words.get_mut(w) {
+            Some(n) => *n += 1,
+            None => {
+                words.insert(w.into(), 1);
+            }
+        });
+        Vocabulary { words }
+    }
+
+    /// The vocabulary a wrapped document needs: how often the words that
+    /// meet at a line end (the last word of a line that ends with a Latin
+    /// letter or digit, the first word of the next, and the two run
+    /// together) occur in `text` — the only words [`Vocabulary::rejoins`]
+    /// asks about. Empty when no line end falls between Latin words.
+    pub fn for_junctions(text: &str) -> Vocabulary {
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let mut words: std::collections::HashMap<Box<str>, u32> = std::collections::HashMap::new();
+        let mut lines = text.split('\n').map(|l| l.trim_matches([' ', '\t'])).peekable();
+        while let Some(line) = lines.next() {
+            let Some(next) = lines.peek() else { break };
+            let a = &line[line.trim_end_matches(is_word).len()..];
+            let b = &next[..next.len() - next.trim_start_matches(is_word).len()];
+            if !a.is_empty() && !b.is_empty() {
+                for w in [a.to_string(), b.to_string(), format!("{a}{b}")] {
+                    words.insert(w.into_boxed_str(), 0);
                 }
             }
         }
+        if words.is_empty() {
+            return Vocabulary::default();
+        }
+        for_each_word(text, |w| {
+            if let Some(n) = words.get_mut(w) {
+                *n += 1;
+            }
+        });
         Vocabulary { words }
     }
 
@@ -222,6 +248,28 @@ impl Vocabulary {
         }
         let whole = format!("{a}{b}");
         self.count(&whole) >= 1 && (self.count(a) <= 1 || self.count(b) <= 1)
+    }
+}
+
+/// Calls `f` on every Latin word of `text` (a run of two or more ASCII
+/// letters, digits and `_`).
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !word(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && word(bytes[i]) {
+            i += 1;
+        }
+        // ASCII bytes only: `start..i` is on character boundaries.
+        if i - start >= 2 {
+            f(&text[start..i]);
+        }
     }
 }
 
@@ -374,6 +422,8 @@ struct Line<'a> {
     indent: usize,
     /// Display columns, characters, bytes.
     len: [usize; 3],
+    /// Tabs, bars and commas (see [`table_rows`]).
+    separators: [u32; 3],
 }
 
 impl Line<'_> {
@@ -396,7 +446,12 @@ fn measure_line(raw: &str) -> Line<'_> {
     let body = raw.trim_start_matches([' ', '\t', '\u{3000}']);
     let indent = raw[..raw.len() - body.len()].chars().map(|c| if c == '\u{3000}' { 2 } else { 1 }).sum();
     let text = body.trim_end_matches([' ', '\t']);
-    Line { text, indent, len: [str_width(text), text.chars().count(), text.len()] }
+    Line {
+        text,
+        indent,
+        len: [str_width(text), text.chars().count(), text.len()],
+        separators: separators(text),
+    }
 }
 
 /// `line` without an ideographic-space indent (U+3000 at its start, after
@@ -456,7 +511,9 @@ fn double_spaced(lines: &[Line<'_>]) -> bool {
     let mut groups = 0usize;
     let mut single = 0usize;
     let mut run = 0usize;
-    for l in lines.iter().chain(std::iter::once(&Line { text: "", indent: 0, len: [0; 3] })) {
+    for l in
+        lines.iter().chain(std::iter::once(&Line { text: "", indent: 0, len: [0; 3], separators: [0; 3] }))
+    {
         if l.is_blank() {
             if run > 0 {
                 groups += 1;
@@ -478,9 +535,10 @@ fn double_spaced(lines: &[Line<'_>]) -> bool {
 /// on a tie. Also returns how many long lines certainly continue (they end
 /// no sentence).
 fn analyze_measures(lines: &[Line<'_>]) -> (Layout, usize) {
-    let mut best = analyze_in(lines, Measure::Columns);
+    let facts: Vec<PairFacts> = lines.windows(2).map(|p| PairFacts::of(&p[0], &p[1])).collect();
+    let mut best = analyze_in(lines, &facts, Measure::Columns);
     for m in [Measure::Chars, Measure::Bytes] {
-        let other = analyze_in(lines, m);
+        let other = analyze_in(lines, &facts, m);
         if other.1 > best.1 {
             best = other;
         }
@@ -488,10 +546,43 @@ fn analyze_measures(lines: &[Line<'_>]) -> (Layout, usize) {
     (best.0, best.2)
 }
 
+/// What the analysis needs to know about a line and the one after it,
+/// whatever the measure (worked out once, not once per measure).
+#[derive(Debug, Clone, Copy)]
+struct PairFacts {
+    /// The pair shows nothing about wrapping: a blank line, a list item
+    /// after, a line that is one token, an indented line after it, or a
+    /// pair that stands apart anyway.
+    skip: bool,
+    /// The first line ends a sentence.
+    ends_sentence: bool,
+    /// The first line ends with CJK punctuation.
+    punct_end: bool,
+}
+
+impl PairFacts {
+    fn of(a: &Line<'_>, b: &Line<'_>) -> PairFacts {
+        // Evidence of wrapping is prose that continues: a line that is one
+        // token (a URL, a number, a table row without spaces), a pair that
+        // stands apart anyway or an indented line after it shows nothing.
+        let skip = a.is_blank()
+            || b.is_blank()
+            || b.indent > a.indent
+            || (!a.text.contains([' ', '\t']) && !a.text.chars().any(crate::chars::is_cjk))
+            || marker(b.text).is_some()
+            || lines_stand_apart(a, b);
+        PairFacts {
+            skip,
+            ends_sentence: ends_sentence(a.text),
+            punct_end: a.text.chars().next_back().is_some_and(crate::chars::is_cjk_punct),
+        }
+    }
+}
+
 /// The layout of `lines` measured in `m`, how many lines that go on to
 /// another line are long under it (0 when it is not wrapped), and how many
 /// of those end no sentence.
-fn analyze_in(lines: &[Line<'_>], m: Measure) -> (Layout, usize, usize) {
+fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, usize, usize) {
     let mut widths: Vec<usize> = lines.iter().filter(|l| !l.is_blank()).map(|l| l.len(m)).collect();
     widths.sort_unstable_by(|a, b| b.cmp(a));
     let width = match widths.as_slice() {
@@ -517,39 +608,28 @@ fn analyze_in(lines: &[Line<'_>], m: Measure) -> (Layout, usize, usize) {
     let mut continuing_min: Option<usize> = None;
     let mut continuing_widths: Vec<usize> = Vec::new();
     let mut continuing = 0usize;
-    for pair in lines.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        // Evidence of wrapping is prose that continues: a line that is one
-        // token (a URL, a number, a table row without spaces), a pair that
-        // stands apart anyway or an indented line after it shows nothing.
-        let one_token = !a.text.contains([' ', '\t']) && !a.text.chars().any(crate::chars::is_cjk);
-        if a.is_blank()
-            || b.is_blank()
-            || marker(b.text).is_some()
-            || one_token
-            || b.indent > a.indent
-            || stand_apart(a.text, b.text)
-        {
+    for (a, f) in lines.iter().zip(facts) {
+        if f.skip {
             continue;
         }
         let w = a.len(m);
         // A short line that ends a sentence ends a paragraph, wrapped or not.
-        if !is_long(w, width) && ends_sentence(a.text) {
+        if !is_long(w, width) && f.ends_sentence {
             continue;
         }
         candidates += 1;
         if is_long(w, width) {
             long += 1;
-            if !ends_sentence(a.text) {
+            if !f.ends_sentence {
                 continuing += 1;
                 continuing_widths.push(w);
                 continuing_min = Some(continuing_min.map_or(w, |c| c.min(w)));
             }
             let full = w + slack >= width;
             at_width += usize::from(full);
-            short_sentence_ends += usize::from(!full && ends_sentence(a.text));
-            sentence_ends += usize::from(ends_sentence(a.text));
-            punct_ends += usize::from(a.text.chars().next_back().is_some_and(crate::chars::is_cjk_punct));
+            short_sentence_ends += usize::from(!full && f.ends_sentence);
+            sentence_ends += usize::from(f.ends_sentence);
+            punct_ends += usize::from(f.punct_end);
         }
     }
     // Paragraphs separated by blank lines that still span several lines.
@@ -589,8 +669,14 @@ fn analyze_in(lines: &[Line<'_>], m: Measure) -> (Layout, usize, usize) {
 /// join would make one token of two tokens that each stand complete — two
 /// URLs or e-mail addresses, two numbers or dates that each carry their own
 /// separators (`17234.50` and `2023-11-09`) — or they are rows of a table
-/// (the same number of tabs, `|` or `,` separators, at least two).
-pub(crate) fn stand_apart(before: &str, after: &str) -> bool {
+/// (the same number of tabs, `|` or `,` separators, at least two; counted
+/// once per line when it is measured).
+fn lines_stand_apart(before: &Line<'_>, after: &Line<'_>) -> bool {
+    tokens_stand_apart(before.text, after.text) || table_rows(before.separators, after.separators)
+}
+
+/// The first half of [`lines_stand_apart`]: complete tokens at the junction.
+fn tokens_stand_apart(before: &str, after: &str) -> bool {
     let last = before.rsplit([' ', '\t']).next().unwrap_or("");
     let first = after.split([' ', '\t']).next().unwrap_or("");
     let link = |t: &str| t.contains("://") || t.starts_with("www.") || (t.contains('@') && t.contains('.'));
@@ -599,14 +685,30 @@ pub(crate) fn stand_apart(before: &str, after: &str) -> bool {
     if link(last) && (starts_link(first) || link(first)) {
         return true;
     }
-    if structured_number(last) && structured_number(first) {
-        return true;
+    structured_number(last) && structured_number(first)
+}
+
+/// How many tabs, bars and commas `line` has (a table row's separators).
+fn separators(line: &str) -> [u32; 3] {
+    let bytes = line.as_bytes();
+    let mut n = [0u32; 3];
+    let mut at = 0;
+    while let Some(p) = memchr::memchr3(b'\t', b'|', b',', &bytes[at..]) {
+        let k = match bytes[at + p] {
+            b'\t' => 0,
+            b'|' => 1,
+            _ => 2,
+        };
+        n[k] += 1;
+        at += p + 1;
     }
-    let fields = |l: &str, sep: char| l.matches(sep).count();
-    ['\t', '|', ','].into_iter().any(|sep| {
-        let n = fields(before, sep);
-        n >= 2 - usize::from(sep == '\t') && n == fields(after, sep)
-    })
+    n
+}
+
+/// Whether two lines with these separator counts are rows of a table: the
+/// same number of tabs (one or more), of bars or of commas (two or more).
+fn table_rows(a: [u32; 3], b: [u32; 3]) -> bool {
+    (0..3).any(|k| a[k] >= 2 - u32::from(k == 0) && a[k] == b[k])
 }
 
 /// A number or date with separators between its digits (`17234.50`,
@@ -776,7 +878,7 @@ fn is_long(line_width: usize, wrap_width: usize) -> bool {
 pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>> {
     let lines = measured_lines(text);
     let layout = if unwrap { analyze_lines(&lines) } else { Layout::UNWRAPPED };
-    let vocabulary = if layout.wrapped { Vocabulary::measure(text) } else { Vocabulary::default() };
+    let vocabulary = if layout.wrapped { Vocabulary::for_junctions(text) } else { Vocabulary::default() };
     split_measured(lines, layout, stats, &vocabulary)
 }
 
@@ -823,7 +925,7 @@ fn split_measured<'a>(
         let mut paragraph_break = false;
         let continues = match prev {
             // A wrapper never writes a line wider than its width.
-            Some(p) if layout.wrapped && p.len(m) <= layout.width && !stand_apart(p.text, text) => {
+            Some(p) if layout.wrapped && p.len(m) <= layout.width && !lines_stand_apart(&p, line) => {
                 let pw = p.len(m);
                 let long = is_long(pw, layout.width);
                 let room = long && ends_with_room(pw, p.text, text, &layout, spaced);
@@ -949,6 +1051,10 @@ pub fn render(groups: &[Group<'_>], final_newline: bool) -> String {
 mod tests {
     use super::*;
     use crate::chars::width;
+
+    fn stand_apart(before: &str, after: &str) -> bool {
+        lines_stand_apart(&measure_line(before), &measure_line(after))
+    }
 
     #[test]
     fn complete_tokens_stand_apart() {
