@@ -182,7 +182,7 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 let call =
                     line[..i].chars().next_back().is_some_and(|p| {
                         p.is_ascii_alphanumeric() || matches!(p, '_' | '!' | ']' | ')' | '>')
-                    }) && !line[end..].chars().next().is_some_and(crate::chars::is_cjk);
+                    }) && !next_nonspace().is_some_and(crate::chars::is_cjk);
                 if !call
                     && let Some(close) = find_close(line, end, '(', ')')
                     && contains_cjk(&line[end..close])

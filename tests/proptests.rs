@@ -329,6 +329,9 @@ fn known_idempotence_failures() {
 fn fixed_idempotence_failures() {
     let cases = [
         ("香 香.  ..", Variants::Auto, "香香……"),
+        // A parenthesis after a name converts when it opens on CJK text,
+        // spaces aside (they are gone the second time).
+        ("RWTH( ，香1)", Variants::Auto, "RWTH（，香1）"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
