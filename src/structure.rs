@@ -924,8 +924,14 @@ fn split_measured<'a>(
         // the output again (without the indent) decides alike.
         let mut paragraph_break = false;
         let continues = match prev {
-            // A wrapper never writes a line wider than its width.
-            Some(p) if layout.wrapped && p.len(m) <= layout.width && !lines_stand_apart(&p, line) => {
+            // A wrapper never writes a line wider than its width (one that
+            // is wider is a URL or a table row the width estimate left
+            // out), unless it stops in the middle of CJK text.
+            Some(p)
+                if layout.wrapped
+                    && (p.len(m) <= layout.width || p.text.ends_with(crate::chars::is_han))
+                    && !lines_stand_apart(&p, line) =>
+            {
                 let pw = p.len(m);
                 let long = is_long(pw, layout.width);
                 let room = long && ends_with_room(pw, p.text, text, &layout, spaced);
@@ -1253,6 +1259,16 @@ mod tests {
     fn unwrap_off_keeps_lines() {
         let text = "一二三四五六七八九十\n甲乙丙丁戊己庚辛壬癸\n子丑";
         assert_eq!(render(&split(text, false, &DocStats::measure(text)), false), text);
+    }
+
+    #[test]
+    fn a_line_wider_than_the_width_goes_on_when_it_stops_mid_text() {
+        let text = "一二三四五六七八九十\n一二三四五六七八九十\n一二三四五六七八九十\n甲乙丙丁戊己庚辛壬癸子丑\n尾。";
+        assert_eq!(analyze(text).width, 20);
+        assert_eq!(roundtrip(text), text.replace('\n', ""));
+        // A URL wider than the width stays on its own line.
+        let url = "一二三四五六七八九十\n一二三四五六七八九十\n一二三四五六七八九十\nhttps://example.com/a/b/c/d\n尾。";
+        assert_eq!(roundtrip(url).lines().count(), 3, "{}", roundtrip(url));
     }
 
     #[test]
