@@ -41,13 +41,26 @@ pub const CONVERSIONS: &str = "，。：；！？（）「」『』“”‘’�
 /// stages may reattach a mark that a space or a line end had set apart from
 /// its letter (`D ü ndar`).
 pub fn letters(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
     let s = crate::hygiene::clean(s);
-    s.nfd()
-        .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
-        .map(|c| halfwidth(c).unwrap_or(c))
-        .filter(|&c| crate::chars::is_han(c) || c.is_alphanumeric())
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    let mut keep = |c: char| {
+        if !unicode_normalization::char::is_combining_mark(c) {
+            let c = halfwidth(c).unwrap_or(c);
+            if c.is_ascii_alphanumeric() || crate::chars::is_han(c) || (!c.is_ascii() && c.is_alphanumeric())
+            {
+                out.push(c);
+            }
+        }
+    };
+    for c in s.chars() {
+        // ASCII and ideographs decompose to themselves.
+        if c.is_ascii() || crate::chars::is_han(c) {
+            keep(c);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, &mut keep);
+        }
+    }
+    out
 }
 
 /// The halfwidth form of a fullwidth ASCII letter or digit.
