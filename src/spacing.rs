@@ -692,6 +692,13 @@ mod tests {
     use super::*;
 
     /// Fixes `line` as part of a spaced document.
+    /// Each input, cleaned as a line of a spaced document, gives its output.
+    fn check_spaced(cases: &[(&str, &str)]) {
+        for &(input, want) in cases {
+            assert_eq!(spaced(input), want, "{input:?}");
+        }
+    }
+
     fn spaced(line: &str) -> String {
         let stats = DocStats { spaced_cjk_pairs: 10, single_gaps: 10, ..DocStats::default() };
         Spacer::new(&stats, CjkLatinSpace::Auto).fix(line).into_owned()
@@ -767,9 +774,7 @@ mod tests {
             ("St . Rastislav", "St. Rastislav"),
             ("www . hkpc . org", "www.hkpc.org"),
         ];
-        for (input, want) in cases {
-            assert_eq!(spaced(input), want, "{input:?}");
-        }
+        check_spaced(&cases);
     }
 
     #[test]
@@ -788,9 +793,7 @@ mod tests {
             ("St . Rastislav", "St. Rastislav"),
             ("the function (see below)", "the function (see below)"),
         ];
-        for (input, want) in cases {
-            assert_eq!(spaced(input), want, "{input:?}");
-        }
+        check_spaced(&cases);
     }
 
     #[test]
@@ -811,9 +814,7 @@ mod tests {
             ("收入 為 $5,467", "收入為$5,467"),
             ("五月 - 十二月", "五月-十二月"),
         ];
-        for (input, want) in cases {
-            assert_eq!(spaced(input), want, "{input:?}");
-        }
+        check_spaced(&cases);
     }
 
     #[test]
