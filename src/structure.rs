@@ -485,7 +485,11 @@ fn is_single_blank(lines: &[Line<'_>], i: usize) -> bool {
 
 fn analyze_lines(lines: &[Line<'_>]) -> Layout {
     let plain = analyze_measures(lines).0;
-    if plain.wrapped || !double_spaced(lines) {
+    // Double-spaced wrapped text needs at least two lines that end no
+    // sentence (clean text, a paragraph per line, has none): a cheap test
+    // before reading the document again without its blank lines.
+    let open_lines = lines.iter().filter(|l| !l.is_blank() && !ends_sentence(l.text)).take(2).count();
+    if plain.wrapped || open_lines < 2 || !double_spaced(lines) {
         return plain;
     }
     // A blank line after every line: wrapped lines written double-spaced
@@ -568,7 +572,8 @@ impl PairFacts {
         let skip = a.is_blank()
             || b.is_blank()
             || b.indent > a.indent
-            || (!a.text.contains([' ', '\t']) && !a.text.chars().any(crate::chars::is_cjk))
+            || (memchr::memchr2(b' ', b'\t', a.text.as_bytes()).is_none()
+                && !a.text.chars().any(crate::chars::is_cjk))
             || marker(b.text).is_some()
             || lines_stand_apart(a, b);
         PairFacts {
@@ -677,8 +682,10 @@ fn lines_stand_apart(before: &Line<'_>, after: &Line<'_>) -> bool {
 
 /// The first half of [`lines_stand_apart`]: complete tokens at the junction.
 fn tokens_stand_apart(before: &str, after: &str) -> bool {
-    let last = before.rsplit([' ', '\t']).next().unwrap_or("");
-    let first = after.split([' ', '\t']).next().unwrap_or("");
+    // The last and first whitespace-separated tokens, found with memchr
+    // (a long line of ideographs has no space to stop a char-by-char scan).
+    let last = &before[memchr::memrchr2(b' ', b'\t', before.as_bytes()).map_or(0, |p| p + 1)..];
+    let first = &after[..memchr::memchr2(b' ', b'\t', after.as_bytes()).unwrap_or(after.len())];
     let link = |t: &str| t.contains("://") || t.starts_with("www.") || (t.contains('@') && t.contains('.'));
     let starts_link =
         |t: &str| t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.");
