@@ -180,6 +180,18 @@ pub fn is_ascii_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
 }
 
+/// The halfwidth ASCII form of a fullwidth letter or digit (`Ａ` → `A`,
+/// `２` → `2`), the one the punctuation stage writes.
+#[inline]
+pub fn halfwidth_alnum(c: char) -> Option<char> {
+    match c {
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(c as u32 - 0xFEE0)
+        }
+        _ => None,
+    }
+}
+
 /// Display width of `c` in a terminal: 2 for East Asian Wide and Fullwidth
 /// characters, 0 for controls and combining marks, 1 otherwise. Ambiguous
 /// characters count 1, as in text-browser dumps.

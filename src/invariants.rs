@@ -45,7 +45,7 @@ pub fn letters(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut keep = |c: char| {
         if !unicode_normalization::char::is_combining_mark(c) {
-            let c = halfwidth(c).unwrap_or(c);
+            let c = crate::chars::halfwidth_alnum(c).unwrap_or(c);
             if c.is_ascii_alphanumeric() || crate::chars::is_han(c) || (!c.is_ascii() && c.is_alphanumeric())
             {
                 out.push(c);
@@ -63,16 +63,6 @@ pub fn letters(s: &str) -> String {
     out
 }
 
-/// The halfwidth form of a fullwidth ASCII letter or digit.
-fn halfwidth(c: char) -> Option<char> {
-    match c {
-        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
-            char::from_u32(c as u32 - 0xFEE0)
-        }
-        _ => None,
-    }
-}
-
 /// Checks that `out` adds nothing to `input`: every character of `out`
 /// outside [`CONVERSIONS`] occurs no more often than in `input` after
 /// hygiene (a fullwidth letter or digit also counting as its halfwidth
@@ -84,7 +74,7 @@ pub fn nothing_added(input: &str, out: &str) -> Result<(), String> {
     let mut allowed: HashMap<char, usize> = HashMap::new();
     for c in hygienic.chars() {
         *allowed.entry(c).or_default() += 1;
-        if let Some(half) = halfwidth(c) {
+        if let Some(half) = crate::chars::halfwidth_alnum(c) {
             *allowed.entry(half).or_default() += 1;
         }
     }

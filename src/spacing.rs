@@ -414,10 +414,7 @@ fn token_debris(a: char, b: char) -> bool {
     // Fullwidth letters and digits count as the halfwidth ones the
     // punctuation stage makes of them, so that a second cleaning decides
     // alike.
-    let word = |c: char| {
-        c.is_ascii_alphanumeric()
-            || matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
-    };
+    let word = |c: char| c.is_ascii_alphanumeric() || crate::chars::halfwidth_alnum(c).is_some();
     (word(a) && matches!(b, ',' | ';' | ')' | ']' | '_' | '.'))
         || (a.is_ascii_digit() && b == '%')
         || (matches!(a, '(' | '[' | '_') && word(b))
