@@ -156,20 +156,31 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                     && cjk_before(prev_nonspace)
                     && cjk_after(next_nonspace())
                 {
-                    out = Some(Cow::Borrowed(match c {
+                    // A stop that runs into `。` (`.。。`) makes one
+                    // ellipsis with it, as the `。` it becomes would.
+                    let (n, run_end) = stop_run(line, i);
+                    if c == '.' && n >= 3 {
+                        out = Some(Cow::Borrowed("……"));
+                        consumed = run_end;
+                    }
+                    out = out.or(Some(Cow::Borrowed(match c {
                         ',' => "，",
                         ':' => "：",
                         ';' => "；",
                         '!' => "！",
                         '?' => "？",
                         _ => "。",
-                    }));
+                    })));
                 }
             }
             '。' if phase == Phase::Context => {
                 // Spaces inside the run count as the spacing stage will
-                // remove them (`。 。。` is an ellipsis already).
-                let (n, run_end) = run_with_gaps(line, i, '。');
+                // remove them (`。 。。` is an ellipsis already); so do
+                // stops in it that become `。` (`。。.`, not `。。.NET`).
+                let (mut n, mut run_end) = stop_run(line, i);
+                if line[run_end..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                    (n, run_end) = run_with_gaps(line, i, '。');
+                }
                 if n >= 3 {
                     out = Some(Cow::Borrowed("……"));
                 }
@@ -371,6 +382,32 @@ fn run_with_gaps(line: &str, i: usize, mark: char) -> (usize, usize) {
     (n, end)
 }
 
+/// Counts the full stops, `。` and `.` mixed, of a run starting at `i`,
+/// with any spaces between them. Returns the count and the end offset.
+fn stop_run(line: &str, i: usize) -> (usize, usize) {
+    let b = line.as_bytes();
+    let stop_at = |j: usize| match b.get(j) {
+        Some(b'.') => 1,
+        Some(0xE3) if b[j..].starts_with("。".as_bytes()) => 3,
+        _ => 0,
+    };
+    let (mut n, mut j, mut end) = (0, i, i);
+    loop {
+        let len = stop_at(j);
+        if len == 0 {
+            break;
+        }
+        n += 1;
+        j += len;
+        end = j;
+        let gap = b[j..].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+        if gap > 0 && stop_at(j + gap) > 0 {
+            j += gap;
+        }
+    }
+    (n, end)
+}
+
 /// Counts the dots of an ellipsis starting at `i`: `...`, `. . .` or any
 /// spaces between them (the spacing stage would close them up later).
 /// Returns the count and the end offset.
@@ -514,6 +551,11 @@ mod tests {
         assert_eq!(hk("然後 . . . 結束"), "然後 …… 結束");
         assert_eq!(hk("香 香.  .."), "香 香……");
         assert_eq!(hk("然後。。。結束"), "然後……結束");
+        // Stops mixed: one run, one ellipsis.
+        assert_eq!(hk("然後.。。結束"), "然後……結束");
+        assert_eq!(hk("然後。。.結束"), "然後……結束");
+        assert_eq!(hk("然後。 . 。結束"), "然後……結束");
+        assert_eq!(hk("用。。.NET"), "用。。.NET");
         assert_eq!(hk("然後…結束"), "然後…結束");
         assert_eq!(hk("然後⋯⋯結束"), "然後⋯⋯結束");
         assert_eq!(hk("然後……結束"), "然後……結束");

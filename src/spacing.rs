@@ -129,6 +129,15 @@ impl DocStats {
                     prev_at = None;
                     gap = 0;
                 }
+                // A bullet that starts a line is a list marker: the space
+                // after it is the marker's (the structure stage writes it),
+                // not evidence of spacing.
+                _ if prev.is_none()
+                    && crate::structure::BULLETS
+                        .contains(&text[i - len..i].chars().next().unwrap_or(' ')) =>
+                {
+                    gap = 0;
+                }
                 _ => {
                     if let Some(p) = prev {
                         let cjk = |c: Class| matches!(c, Class::Han | Class::CjkPunct);
@@ -335,7 +344,11 @@ impl Spacer {
         if !self.spaced {
             return Decision::Keep;
         }
-        if wide {
+        // An original space, kept as a wide gap, stays one space, except
+        // where no writer puts one (token debris): there it is removed as
+        // a single gap would be, so that the output does not read as a
+        // tokenizer's on a second pass.
+        if wide && !token_debris(l, r) {
             return Decision::Single;
         }
         match (lc, rc) {
@@ -863,6 +876,19 @@ mod tests {
         let stats = DocStats::measure("香港 生產 力 U.S.   News   2023 全球 Gam e");
         let spacer = Spacer::new(&stats, CjkLatinSpace::Auto);
         assert_eq!(spacer.fix("U . S .   News   2023 全球 Gam e"), "U.S. News 2023全球Game");
+        // Where no writer puts a space (token debris), a wide gap goes as a
+        // single one would: kept, it would make the output read as spaced.
+        assert_eq!(spacer.fix("共 1,000   _  RWTH   ( 德國 )"), "共1,000_RWTH (德國)");
+        assert_eq!(spacer.fix("是 50   %   的"), "是50% 的");
+    }
+
+    #[test]
+    fn the_space_after_a_bullet_is_no_evidence() {
+        let stats = DocStats::measure("・ 香港\n• 生產力\n  ・ 局");
+        assert_eq!((stats.spaced_cjk_pairs, stats.single_gaps), (0, 0));
+        assert!(!stats.is_spaced());
+        // Inside a line, a middle dot is punctuation like any other.
+        assert_eq!(DocStats::measure("香港 ・ 生產").spaced_cjk_pairs, 2);
     }
 
     #[test]

@@ -284,38 +284,25 @@ proptest! {
 }
 
 /// Minimal inputs that clean differently the second time, found by the
-/// properties above and by the fuzzer (all profiles behave alike). The
-/// first three are single lines: a wide gap, taken for an original space
-/// and made one space, is read as a segmenter's space by the next pass
-/// (and spacing, which runs after punctuation, closes up a run of dots that
-/// punctuation only turns into an ellipsis on the next pass). The next three are wrap inference. The last two are
-/// variants modes that run a different chain on their own output: `cn`
-/// runs `tw2t` (`么` → `幺`) on the Simplified text it made, and `hk` turns
-/// a Simplified document into Traditional with `s2hk`, which the next pass
-/// takes through `tw2t` (`參` → `蔘`).
+/// properties above and by the fuzzer. The first two are wrap inference,
+/// which reads line widths that cleaning changes: `.` → `。` widens a line
+/// to the 16-column minimum of a wrap width, and a line joined to a list
+/// item leaves the next one looking like its continuation. The last two
+/// are single lines with a variation selector after a Simplified
+/// ideograph (`hk` and `tw` profiles).
 #[test]
 #[ignore = "known failures, kept for whoever fixes them"]
 fn known_idempotence_failures() {
     let cases = [
         // (input, variants, first pass, second pass)
-        ("・ 香 .  .", Variants::Auto, "・ 香. .", "・ 香.."),
-        // The same class: a wide gap (an original space) becomes one space,
-        // which the second pass, in a document without wide gaps, reads
-        // as a segmenter's.
-        (
-            "香香！ ，香U . S .1 , 000   _  RWTH香香",
-            Variants::Auto,
-            "香香！，香U.S.1,000 _ RWTH香香",
-            "香香！，香U.S.1,000_RWTH香香",
-        ),
         ("香.香.香.香香\n香", Variants::Auto, "香。香。香。香香\n香", "香。香。香。香香香"),
         ("+ 香香香香  香香\n香\n.", Variants::Auto, "+ 香香香香香香香\n.", "+ 香香香香香香香。"),
-        (
-            ".香         .\n.              0\n.",
-            Variants::Auto,
-            ".香。\n.              0\n.",
-            ".香。\n\n.              0.",
-        ),
+        // The variants stage drops a variation selector whose ideograph it
+        // converts (the selector names a glyph of the old character); the
+        // punctuation and spacing rules, which ran before with the selector
+        // between two ideographs, decide differently without it.
+        ("局酂\u{FE0F} 香香香", Variants::Auto, "局酇 香香香", "局酇香香香"),
+        ("渊\u{FE0F};香", Variants::Auto, "淵;香", "淵；香"),
     ];
     let mut failures = Vec::new();
     for profile in PROFILES {
@@ -339,6 +326,17 @@ fn known_idempotence_failures() {
 fn fixed_idempotence_failures() {
     let cases = [
         ("香 香.  ..", Variants::Auto, "香香……"),
+        // The space after a bullet is the list marker's, not a sign that
+        // the document is spaced (it made `.  .` a wide gap first, a
+        // segmenter's single gap the second time).
+        ("・ 香 .  .", Variants::Auto, "・ 香 .  ."),
+        // A wide gap where no writer puts a space (before `_`, after `_`)
+        // goes like a single one: kept, it read as token debris the second
+        // time.
+        ("香香！ ，香U . S .1 , 000   _  RWTH香香", Variants::Auto, "香香！，香U.S.1,000_RWTH香香"),
+        (".香         .\n.              0\n.", Variants::Auto, ".香。\n\n.              0."),
+        // A stop between a CJK character and `。` joins the run of `。`.
+        ("香.。。香", Variants::Auto, "香……香"),
         // A parenthesis after a name converts when it opens on CJK text,
         // spaces aside (they are gone the second time).
         ("RWTH( ，香1)", Variants::Auto, "RWTH（，香1）"),
