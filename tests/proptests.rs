@@ -454,6 +454,40 @@ proptest! {
     }
 }
 
+/// Whole documents clean idempotently when they are real ones: every input
+/// of the fixtures and of the evaluation sets (`dev`, `dev3`: PDF
+/// extractors, text browsers, segmenters), under every profile. Generated
+/// documents may not yet (see `biased_text_cleans_idempotently`).
+#[test]
+fn real_documents_clean_idempotently() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files =
+        vec![root.join("fixtures/hkpc-ai-press-release.txt"), root.join("fixtures/mixed-trad-simp.txt")];
+    for dir in ["../shared/eval/dev/input", "../shared/eval/dev3/input"] {
+        match std::fs::read_dir(root.join(dir)) {
+            Ok(entries) => {
+                let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                paths.sort();
+                assert!(!paths.is_empty(), "{dir} is empty");
+                files.extend(paths);
+            }
+            Err(e) => eprintln!("real_documents_clean_idempotently: {dir} skipped ({e})"),
+        }
+    }
+    let mut failures = Vec::new();
+    for profile in PROFILES {
+        let c = Cleaner::new(Options::new(profile));
+        for f in &files {
+            let text = std::fs::read_to_string(f).expect("input");
+            let once = c.clean(&text);
+            if c.clean(&once) != once {
+                failures.push(format!("{profile:?} {}", f.display()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "not idempotent:\n{}", failures.join("\n"));
+}
+
 /// The gold files — the seed's (`fixtures/`, the same as
 /// `../shared/seed`) and the evaluation set's when present — are clean
 /// text: whole files come back unchanged, borrowed, under the profiles that
