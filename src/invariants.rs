@@ -25,8 +25,6 @@
 //! assert!(invariants::nothing_added("好…", "好……").is_err());
 //! ```
 
-use std::collections::HashMap;
-
 /// What the punctuation and structure stages may write in place of other
 /// characters: fullwidth forms of ASCII marks, quotes by profile, the
 /// ellipsis (counted separately, see [`nothing_added`]), middle dots, the
@@ -44,7 +42,11 @@ pub fn letters(s: &str) -> String {
     let s = crate::hygiene::clean(s);
     let mut out = String::with_capacity(s.len());
     let mut keep = |c: char| {
-        if !unicode_normalization::char::is_combining_mark(c) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            }
+        } else if !unicode_normalization::char::is_combining_mark(c) {
             let c = crate::chars::halfwidth_alnum(c).unwrap_or(c);
             if c.is_ascii_alphanumeric() || crate::chars::is_han(c) || (!c.is_ascii() && c.is_alphanumeric())
             {
@@ -68,28 +70,32 @@ pub fn letters(s: &str) -> String {
 /// hygiene (a fullwidth letter or digit also counting as its halfwidth
 /// form), and `out` has no more ellipsis characters `…` than `input` has,
 /// plus two for each run of `.` or `。` that may have become one `……`.
-/// The error names the first character added.
+/// The error names a character added and its counts.
 pub fn nothing_added(input: &str, out: &str) -> Result<(), String> {
     let hygienic = crate::hygiene::clean(input);
-    let mut allowed: HashMap<char, usize> = HashMap::new();
+    // Counting by sorting: both sides sorted, then walked together.
+    let mut allowed: Vec<char> = Vec::with_capacity(hygienic.len());
     for c in hygienic.chars() {
-        *allowed.entry(c).or_default() += 1;
-        if let Some(half) = crate::chars::halfwidth_alnum(c) {
-            *allowed.entry(half).or_default() += 1;
-        }
+        allowed.push(c);
+        allowed.extend(crate::chars::halfwidth_alnum(c));
     }
-    let mut seen: HashMap<char, usize> = HashMap::new();
-    for c in out.chars() {
-        if CONVERSIONS.contains(c) {
-            continue;
+    let mut written: Vec<char> = out.chars().filter(|&c| !CONVERSIONS.contains(c)).collect();
+    allowed.sort_unstable();
+    written.sort_unstable();
+    let ellipses = 2 * dot_runs(&hygienic);
+    let (mut a, mut w) = (0, 0);
+    while w < written.len() {
+        let c = written[w];
+        let n = written[w..].iter().take_while(|&&x| x == c).count();
+        while a < allowed.len() && allowed[a] < c {
+            a += 1;
         }
-        let n = seen.entry(c).or_default();
-        *n += 1;
-        let limit =
-            allowed.get(&c).copied().unwrap_or(0) + if c == '…' { 2 * dot_runs(&hygienic) } else { 0 };
-        if *n > limit {
+        let have = allowed[a..].iter().take_while(|&&x| x == c).count();
+        let limit = have + if c == '…' { ellipses } else { 0 };
+        if n > limit {
             return Err(format!("{c:?} added ({n} in the output, at most {limit} allowed)"));
         }
+        w += n;
     }
     Ok(())
 }
@@ -130,6 +136,18 @@ mod tests {
         assert!(nothing_added("ＡＩ", "AI").is_ok());
         assert!(nothing_added("香港", "香港港").is_err());
         assert!(nothing_added("a", "a\"").is_err());
+    }
+
+    #[test]
+    fn counts_are_compared_whatever_the_order() {
+        assert!(nothing_added("港香a港", "香港港a").is_ok());
+        assert_eq!(
+            nothing_added("港a香", "a香港港").unwrap_err(),
+            "'港' added (2 in the output, at most 1 allowed)"
+        );
+        assert!(nothing_added("", "").is_ok());
+        assert!(nothing_added("", "，。").is_ok());
+        assert!(nothing_added("", "z").is_err());
     }
 
     #[test]

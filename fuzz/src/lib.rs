@@ -10,7 +10,6 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use zh_clean::chars::is_han;
 use zh_clean::spacing::{CjkLatinSpace, DocStats, Spacer};
 use zh_clean::{Cleaner, Options, Profile, Variants};
 
@@ -61,7 +60,8 @@ pub fn pipeline(data: &[u8]) {
             assert!(text.starts_with(*b), "borrowed output is not a prefix of the input");
         }
         let keeping = Cleaner::new(options.variants(Variants::None));
-        let kept = keeping.clean(&text);
+        // With variants off, the first result is already the one to check.
+        let kept = if variants == Variants::None { out.clone().into_owned() } else { keeping.clean(&text) };
         assert_eq!(letters(&kept), want, "{profile:?} {policy:?} lost text of {text:?}: {kept:?}");
         nothing_added(&text, &kept);
         // Streaming with buffer sizes picked by the input gives the same.
