@@ -4,9 +4,11 @@
 //! 1. **Nothing lost**: every ideograph, letter and digit of the input is in
 //!    the output, in the same order ([`letters`] of both are equal), with the
 //!    variants stage off — the only conversions allowed are the documented
-//!    ones of the hygiene and punctuation stages (NFC, radicals and
-//!    compatibility ideographs to unified ones, fullwidth letters and digits
-//!    to halfwidth).
+//!    ones of the encoding repair (a mis-decoded span becomes the text it
+//!    was made from: [`crate::mojibake`], which has its own check, that each
+//!    repaired span encodes back to the input) and of the hygiene and
+//!    punctuation stages (NFC, radicals and compatibility ideographs to
+//!    unified ones, fullwidth letters and digits to halfwidth).
 //! 2. **Nothing added**: no character appears in the output more often than
 //!    in the input, except the marks of [`CONVERSIONS`] that the punctuation
 //!    and structure stages write in place of others; an ellipsis never grows
@@ -32,14 +34,15 @@
 pub const CONVERSIONS: &str = "，。：；！？（）「」『』“”‘’·‧—\n ";
 
 /// The ideographs, letters and digits of `s`, after the conversions the
-/// pipeline documents (hygiene: NFC, radicals and compatibility ideographs
-/// to unified ones; fullwidth letters and digits to halfwidth): what
+/// pipeline documents (the encoding repair; hygiene: NFC, radicals and
+/// compatibility ideographs to unified ones; fullwidth letters and digits
+/// to halfwidth): what
 /// "nothing lost" compares. Letters are compared without their combining
 /// marks (canonically decomposed, marks dropped): the spacing and structure
 /// stages may reattach a mark that a space or a line end had set apart from
 /// its letter (`D ü ndar`).
 pub fn letters(s: &str) -> String {
-    let s = crate::hygiene::clean(s);
+    let s = crate::hygiene::clean(&crate::mojibake::repair(s)).into_owned();
     let mut out = String::with_capacity(s.len());
     let mut keep = |c: char| {
         if c.is_ascii() {
@@ -67,12 +70,12 @@ pub fn letters(s: &str) -> String {
 
 /// Checks that `out` adds nothing to `input`: every character of `out`
 /// outside [`CONVERSIONS`] occurs no more often than in `input` after
-/// hygiene (a fullwidth letter or digit also counting as its halfwidth
+/// the encoding repair and hygiene (a fullwidth letter or digit also counting as its halfwidth
 /// form), and `out` has no more ellipsis characters `…` than `input` has,
 /// plus two for each run of `.` or `。` that may have become one `……`.
 /// The error names a character added and its counts.
 pub fn nothing_added(input: &str, out: &str) -> Result<(), String> {
-    let hygienic = crate::hygiene::clean(input);
+    let hygienic = crate::hygiene::clean(&crate::mojibake::repair(input)).into_owned();
     // Counting by sorting: both sides sorted, then walked together.
     let mut allowed: Vec<char> = Vec::with_capacity(hygienic.len());
     for c in hygienic.chars() {

@@ -83,6 +83,7 @@ pub mod hygiene;
 pub mod invariants;
 #[cfg(feature = "jsonl")]
 pub mod jsonl;
+pub mod mojibake;
 pub mod opencc;
 mod options;
 pub mod punct;
@@ -249,7 +250,7 @@ impl Cleaner {
     /// blank lines become one blank line, and leading and trailing blank
     /// lines are dropped.
     pub fn clean_cow<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let hygienic = if self.options.hygiene { hygiene::clean(text) } else { Cow::Borrowed(text) };
+        let (hygienic, _, _) = self.prepare(text);
         let params = self.params(analysis_window(&hygienic));
         if stream::has_long_block(&hygienic, stream::Blocks::of(self.options.structure, &params.layout)) {
             return Cow::Owned(self.clean_long(text).0);
@@ -289,6 +290,33 @@ impl Cleaner {
         match filtered {
             Cow::Borrowed(_) => cleaned,
             Cow::Owned(s) => Cow::Owned(s),
+        }
+    }
+
+    /// The first two stages, as the options ask: the encoding repair, then
+    /// hygiene (which would remove the C1 controls and no-break spaces a
+    /// repair reads). Returns the text and how many spans and characters
+    /// each changed.
+    pub(crate) fn prepare<'a>(&self, text: &'a str) -> (Cow<'a, str>, usize, usize) {
+        let o = &self.options;
+        let (repaired, spans) =
+            if o.encoding { mojibake::repair_counted(text) } else { (Cow::Borrowed(text), 0) };
+        fn hygienic(on: bool, t: &str) -> (Cow<'_, str>, usize) {
+            if on { hygiene::clean_counted(t) } else { (Cow::Borrowed(t), 0) }
+        }
+        match repaired {
+            Cow::Borrowed(t) => {
+                let (h, n) = hygienic(o.hygiene, t);
+                (h, spans, n)
+            }
+            Cow::Owned(r) => {
+                let (h, n) = hygienic(o.hygiene, &r);
+                let changed = match h {
+                    Cow::Borrowed(_) => None,
+                    Cow::Owned(h) => Some(h),
+                };
+                (Cow::Owned(changed.unwrap_or(r)), spans, n)
+            }
         }
     }
 
@@ -386,13 +414,12 @@ impl Cleaner {
     /// assert_eq!((stats.hygiene_changes, stats.spaces_removed, stats.characters_converted), (1, 5, 2));
     /// ```
     pub fn clean_with_stats(&self, text: &str) -> (String, Stats) {
-        let (hygienic, hygiene_changes) =
-            if self.options.hygiene { hygiene::clean_counted(text) } else { (Cow::Borrowed(text), 0) };
+        let (hygienic, encoding_repairs, hygiene_changes) = self.prepare(text);
         let params = self.params(analysis_window(&hygienic));
         if stream::has_long_block(&hygienic, stream::Blocks::of(self.options.structure, &params.layout)) {
             return self.clean_long(text);
         }
-        let mut stats = Stats { hygiene_changes, ..Stats::default() };
+        let mut stats = Stats { encoding_repairs, hygiene_changes, ..Stats::default() };
         let mut sink = Sink::new("");
         self.render(&hygienic, &params, &mut sink, Some(&mut stats));
         if hygienic.ends_with('\n') && sink.written() {

@@ -38,6 +38,8 @@ impl std::str::FromStr for Profile {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Stage {
+    /// Repair of text decoded with the wrong codec upstream (mojibake).
+    Encoding,
     /// Line endings, invisible characters, Unicode spaces, NFC, radicals.
     Hygiene,
     /// Blocks, list items and re-joining of hard-wrapped lines.
@@ -52,12 +54,19 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 5] =
-        [Stage::Hygiene, Stage::Structure, Stage::Spacing, Stage::Punctuation, Stage::Variants];
+    pub const ALL: [Stage; 6] = [
+        Stage::Encoding,
+        Stage::Hygiene,
+        Stage::Structure,
+        Stage::Spacing,
+        Stage::Punctuation,
+        Stage::Variants,
+    ];
 
     /// The stage's name as the CLI spells it.
     pub fn name(self) -> &'static str {
         match self {
+            Stage::Encoding => "encoding",
             Stage::Hygiene => "hygiene",
             Stage::Structure => "structure",
             Stage::Spacing => "spacing",
@@ -75,7 +84,7 @@ impl std::str::FromStr for Stage {
             .find(|st| st.name() == s.to_ascii_lowercase() || (s == "punct" && *st == Stage::Punctuation))
             .ok_or_else(|| {
                 format!(
-                    "unknown stage {s:?} (expected one of hygiene, structure, spacing, punctuation, variants)"
+                    "unknown stage {s:?} (expected one of encoding, hygiene, structure, spacing, punctuation, variants)"
                 )
             })
     }
@@ -113,6 +122,8 @@ impl std::str::FromStr for Stage {
 pub struct Options {
     /// The regional standard the defaults come from.
     pub profile: Profile,
+    /// Run the encoding repair (see [`crate::mojibake`]).
+    pub encoding: bool,
     /// Run the hygiene stage.
     pub hygiene: bool,
     /// Run the structure stage (paragraphs, lists, unwrapping).
@@ -161,6 +172,7 @@ pub enum Backend {
 #[serde(deny_unknown_fields)]
 struct OptionsFields {
     profile: Option<Profile>,
+    encoding: Option<bool>,
     hygiene: Option<bool>,
     structure: Option<bool>,
     spacing: Option<bool>,
@@ -182,6 +194,7 @@ impl From<OptionsFields> for Options {
         let d = Options::new(f.profile.unwrap_or_default());
         Options {
             profile: d.profile,
+            encoding: f.encoding.unwrap_or(d.encoding),
             hygiene: f.hygiene.unwrap_or(d.hygiene),
             structure: f.structure.unwrap_or(d.structure),
             spacing: f.spacing.unwrap_or(d.spacing),
@@ -221,6 +234,7 @@ impl Options {
         };
         Options {
             profile,
+            encoding: true,
             hygiene: true,
             structure: true,
             spacing: true,
@@ -266,6 +280,7 @@ impl Options {
     /// Whether `stage` runs.
     pub fn runs(&self, stage: Stage) -> bool {
         match stage {
+            Stage::Encoding => self.encoding,
             Stage::Hygiene => self.hygiene,
             Stage::Structure => self.structure,
             Stage::Spacing => self.spacing,
@@ -276,6 +291,7 @@ impl Options {
 
     fn stage_mut(&mut self, stage: Stage) -> &mut bool {
         match stage {
+            Stage::Encoding => &mut self.encoding,
             Stage::Hygiene => &mut self.hygiene,
             Stage::Structure => &mut self.structure,
             Stage::Spacing => &mut self.spacing,

@@ -12,6 +12,8 @@ pub struct Stats {
     pub lines_in: usize,
     /// Output lines.
     pub lines_out: usize,
+    /// Mis-decoded spans the encoding repair restored.
+    pub encoding_repairs: usize,
     /// Characters the hygiene stage removed or replaced.
     pub hygiene_changes: usize,
     /// Paragraphs written.
@@ -35,6 +37,7 @@ impl Stats {
         self.bytes_out += other.bytes_out;
         self.lines_in += other.lines_in;
         self.lines_out += other.lines_out;
+        self.encoding_repairs += other.encoding_repairs;
         self.hygiene_changes += other.hygiene_changes;
         self.paragraphs += other.paragraphs;
         self.list_items += other.list_items;
@@ -54,12 +57,13 @@ impl Stats {
     /// One line of `name=value` pairs.
     pub fn to_line(&self) -> String {
         format!(
-            "bytes_in={} bytes_out={} lines_in={} lines_out={} hygiene_changes={} paragraphs={} list_items={} \
+            "bytes_in={} bytes_out={} lines_in={} lines_out={} encoding_repairs={} hygiene_changes={} paragraphs={} list_items={} \
              lines_joined={} spaces_removed={} punctuation_changed={} characters_converted={}",
             self.bytes_in,
             self.bytes_out,
             self.lines_in,
             self.lines_out,
+            self.encoding_repairs,
             self.hygiene_changes,
             self.paragraphs,
             self.list_items,

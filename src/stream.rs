@@ -33,7 +33,7 @@
 use std::io::{self, Read, Write};
 
 use crate::decode::InvalidUtf8;
-use crate::{Cleaner, DocParams, Stats, analysis_window, hygiene};
+use crate::{Cleaner, DocParams, Stats, analysis_window};
 
 /// Settings of [`clean_stream`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -560,10 +560,8 @@ impl<'c, R: Read> Pieces<'c, R> {
     fn hygienic(&mut self, s: &str) -> String {
         self.stats.bytes_in += s.len();
         self.stats.lines_in += memchr::memchr_iter(b'\n', s.as_bytes()).count();
-        if !self.cleaner.options().hygiene {
-            return s.to_owned();
-        }
-        let (clean, n) = hygiene::clean_counted(s);
+        let (clean, spans, n) = self.cleaner.prepare(s);
+        self.stats.encoding_repairs += spans;
         self.stats.hygiene_changes += n;
         clean.into_owned()
     }
@@ -787,7 +785,7 @@ mod tests {
     }
 
     fn zh_hygiene(text: &str) -> String {
-        hygiene::clean(text).into_owned()
+        crate::hygiene::clean(text).into_owned()
     }
 
     #[test]

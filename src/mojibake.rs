@@ -1,0 +1,451 @@
+//! Encoding repair: text that was decoded with the wrong codec upstream.
+//!
+//! # The problem
+//!
+//! A page is stored as UTF-8, and somewhere on its way to a data set a
+//! program reads those bytes as Windows-1252 or Latin-1. Every ideograph's
+//! three bytes become three Western characters: `香港` (`E9 A6 99 E6 B8 AF`)
+//! turns into `é¦™æ¸¯`. Done twice, the result is read again as UTF-8 bytes
+//! (`Ã©Â¦â„¢Ã¦Â¸Â¯`). Latin-1 turns the bytes `80`–`9F` into C1 control
+//! characters; Windows-1252 into `€ ‚ … ™ œ` and the like, and a later step
+//! often turns the no-break space (byte `A0`) into a plain space.
+//!
+//! None of this loses information as long as nothing else touches the text:
+//! writing each character back as the byte it came from and reading the
+//! bytes as UTF-8 gives the original. That is why this stage runs first,
+//! before hygiene removes C1 controls and turns no-break spaces into spaces.
+//!
+//! # What is repaired
+//!
+//! Only runs of characters that Windows-1252 (or Latin-1, for the five
+//! bytes Windows-1252 leaves undefined and the C1 range) can write as one
+//! byte each, starting at a character that would be a UTF-8 lead byte
+//! (`Â`–`ô`, U+00C2–U+00F4). Mojibake of a multi-byte character never
+//! contains an ASCII byte, so such a run is the whole of it; a space where
+//! a byte `A0` is expected counts as that byte. Within the run, every
+//! position where the bytes form a valid UTF-8 sequence is decoded, if the
+//! character it gives is plausible:
+//!
+//! * three or four bytes: Vietnamese letters, punctuation and symbols (`“”…—™`), CJK
+//!   characters, kana, Hangul, fullwidth forms, emoji — and one such
+//!   character alone only when something supports it (a second one in the
+//!   run, a repaired run nearby, CJK text next to it, or no ASCII letter
+//!   next to it: in `café …`, `é …` is not `項`);
+//! * two bytes: a Latin-1, Latin Extended-A, Greek, Cyrillic, Hebrew or
+//!   Arabic letter or sign (the `Ã©` of `cafÃ©`), a combining mark, or a character
+//!   Windows-1252 writes as one byte, which a second round of mojibake
+//!   leaves and the next pass turns back into a byte.
+//!
+//! Anything else stays as written. The repair runs again on its own output
+//! while it changes something (at most four times), which undoes double and
+//! triple encoding.
+//!
+//! # Never damaging clean text
+//!
+//! Correct text does not look like this: in real words, a letter such as
+//! `é` or `Ã` is not followed by two characters from the byte range
+//! `80`–`BF` (`¦™`, `¸¯`). Chinese, Japanese and Korean text has no
+//! character in U+00C2–U+00F4 at all, so the stage costs one `memchr` for
+//! the byte `C3` (every such character starts with it) and returns the
+//! input borrowed. Accented Latin words (`Dündar`, `Benoît`, `tsa̍p-gōo`)
+//! stay: their letters are followed by ASCII letters or by nothing that
+//! completes a UTF-8 sequence.
+//!
+//! ```
+//! use zh_clean::mojibake::repair;
+//! assert_eq!(repair("é¦™æ¸¯ç”Ÿç”¢åŠ›ä¿ƒé€²å±€"), "香港生產力促進局");
+//! assert_eq!(repair("Ã©Â¦â„¢Ã¦Â¸Â¯"), "香港"); // encoded twice
+//! assert_eq!(repair("cafÃ© Dündar 香港"), "café Dündar 香港");
+//! assert!(matches!(repair("Benoît 與 Dündar"), std::borrow::Cow::Borrowed(_)));
+//! ```
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// How many times the repair runs on its own output at most (one round of
+/// mojibake is undone per pass).
+const MAX_PASSES: usize = 4;
+
+/// `text` with its mis-decoded spans repaired (see the module docs);
+/// borrowed when there is nothing to repair.
+pub fn repair(text: &str) -> Cow<'_, str> {
+    repair_counted(text).0
+}
+
+/// [`repair`], also counting the spans repaired (in the first pass that
+/// touched them).
+pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
+    // Mojibake is made of precomposed characters, and a letter with a
+    // combining mark that composes into one reads as that one (so that the
+    // text after NFC, as the hygiene stage writes it, is decided alike).
+    let composed: Cow<'_, str> = if memchr::memchr(0xCC, text.as_bytes()).is_none()
+        && memchr::memchr(0xCD, text.as_bytes()).is_none()
+        || is_nfc_quick(text.chars()) == IsNormalized::Yes
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    };
+    let Some((first, mut spans)) = pass(&composed) else {
+        return (Cow::Borrowed(text), 0);
+    };
+    let mut out = first;
+    for _ in 1..MAX_PASSES {
+        match pass(&out) {
+            Some((next, n)) => {
+                out = next;
+                // A span repaired again is the same span, encoded twice.
+                spans += n.saturating_sub(spans);
+            }
+            None => break,
+        }
+    }
+    (Cow::Owned(out), spans)
+}
+
+/// A candidate run of one pass and what decoding it gives.
+struct Candidate {
+    start: usize,
+    end: usize,
+    out: String,
+    /// Characters of three or four bytes decoded in it.
+    wide: usize,
+    /// Characters of two bytes decoded in it.
+    narrow: usize,
+}
+
+/// How far apart (in bytes of ASCII text) two runs may be and still
+/// support each other: `2023å¹´11æœˆ` is one span cut by digits.
+const NEIGHBOURHOOD: usize = 32;
+
+/// One pass: `None` when nothing changes, otherwise the new text and the
+/// number of spans repaired.
+fn pass(text: &str) -> Option<(String, usize)> {
+    let bytes = text.as_bytes();
+    // Every candidate starts with a character U+00C0–U+00FF, whose UTF-8
+    // form starts with the byte C3.
+    let mut at = memchr::memchr(0xC3, bytes)?;
+    let mut found: Vec<Candidate> = Vec::new();
+    loop {
+        let cand = decode_run(text, at);
+        let next_from = cand.end.max(at + 1);
+        if cand.wide + cand.narrow > 0 {
+            found.push(cand);
+        }
+        match memchr::memchr(0xC3, &bytes[next_from..]) {
+            Some(p) => at = next_from + p,
+            None => break,
+        }
+    }
+    // A run that gives a single ideograph or other wide character needs
+    // support: a second one in it, a repaired run nearby, CJK text next to
+    // it, or no ASCII letter next to it. (`café …` would otherwise read as
+    // `caf項`.)
+    let near = |a: &Candidate, b: &Candidate| {
+        let (l, r) = if a.end <= b.start { (a, b) } else { (b, a) };
+        r.start - l.end <= NEIGHBOURHOOD && text[l.end..r.start].bytes().all(|c| c.is_ascii() && c != b'\n')
+    };
+    let cjk_next_to = |c: &Candidate| {
+        text[..c.start].chars().next_back().is_some_and(crate::chars::is_cjk)
+            || text[c.end..].chars().next().is_some_and(crate::chars::is_cjk)
+    };
+    // Nor next to an ASCII letter, as an accented letter is in a word.
+    let apart = |c: &Candidate| {
+        !text[..c.start].chars().next_back().is_some_and(|p| p.is_ascii_alphabetic())
+            && !text[c.end..].chars().next().is_some_and(|n| n.is_ascii_alphabetic())
+    };
+    let keep: Vec<bool> = (0..found.len())
+        .map(|i| {
+            let c = &found[i];
+            c.narrow > 0
+                || c.wide >= 2
+                || cjk_next_to(c)
+                || apart(c)
+                || (i.saturating_sub(1)..(i + 2).min(found.len())).any(|j| j != i && near(&found[j], c))
+        })
+        .collect();
+    let spans = keep.iter().filter(|&&k| k).count();
+    if spans == 0 {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (c, _) in found.iter().zip(&keep).filter(|(_, k)| **k) {
+        out.push_str(&text[copied..c.start]);
+        out.push_str(&c.out);
+        copied = c.end;
+    }
+    out.push_str(&text[copied..]);
+    Some((out, spans))
+}
+
+/// Collects the run that starts at byte `at` of `text` (each character
+/// written back as the byte it was decoded from) and decodes every
+/// plausible UTF-8 sequence in it.
+fn decode_run(text: &str, at: usize) -> Candidate {
+    let mut run: Vec<u8> = Vec::new();
+    // The text offset of each byte's character.
+    let mut offsets: Vec<usize> = Vec::new();
+    // Continuation bytes still expected by the last lead byte, and whether
+    // that lead starts a sequence of three or four bytes.
+    let mut pending = 0u8;
+    let mut wide = false;
+    let mut end = at;
+    for (i, c) in text[at..].char_indices() {
+        let b = match byte_of(c) {
+            Some(b) => b,
+            // A space where a sequence of three or four bytes expects a
+            // continuation byte was a no-break space (A0) that something
+            // turned into a space. (Not in two-byte ones: `× ¼` is not
+            // Hebrew.)
+            None if c == ' ' && pending > 0 && wide => 0xA0,
+            None => break,
+        };
+        (pending, wide) = match b {
+            0x80..=0xBF if pending > 0 => (pending - 1, wide),
+            0xC2..=0xDF => (1, false),
+            0xE0..=0xEF => (2, true),
+            0xF0..=0xF4 => (3, true),
+            _ => (0, false),
+        };
+        run.push(b);
+        offsets.push(at + i);
+        end = at + i + c.len_utf8();
+    }
+    offsets.push(end);
+    let mut cand = Candidate { start: at, end, out: String::new(), wide: 0, narrow: 0 };
+    let mut k = 0;
+    while k < run.len() {
+        let found = sequence_at(&run, k).filter(|&(c, n)| {
+            // A combining mark needs a letter to sit on, and a word around
+            // it: the run repaired something already, or a letter follows
+            // (`tsaÌ\u{8D}p` is `tsa̍p`; `AQUÍ”` is Spanish).
+            !unicode_normalization::char::is_combining_mark(c) || {
+                let before = cand.out.chars().next_back().or_else(|| text[..at].chars().next_back());
+                let after = if k + n < run.len() {
+                    text[offsets[k + n]..].chars().next()
+                } else {
+                    text[end..].chars().next()
+                };
+                before.is_some_and(char::is_alphabetic)
+                    && (cand.narrow + cand.wide > 0 || after.is_some_and(char::is_alphabetic))
+            }
+        });
+        if let Some((c, n)) = found {
+            cand.out.push(c);
+            if n == 2 {
+                cand.narrow += 1;
+            } else {
+                cand.wide += 1;
+            }
+            k += n;
+        } else {
+            cand.out.push_str(&text[offsets[k]..offsets[k + 1]]);
+            k += 1;
+        }
+    }
+    cand
+}
+
+/// The plausible character whose UTF-8 form starts at `bytes[k]`, and its
+/// length (see the module docs for what is plausible).
+fn sequence_at(bytes: &[u8], k: usize) -> Option<(char, usize)> {
+    let n = match bytes[k] {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let s = std::str::from_utf8(bytes.get(k..k + n)?).ok()?;
+    let c = s.chars().next()?;
+    let plausible = match n {
+        // The leads of Latin-1, Latin Extended-A, Greek, Cyrillic, Hebrew
+        // and Arabic letters (`Ã©` is `é`); or a character Windows-1252
+        // writes as one byte (`ˆ`, `˜`: a round of mojibake under another).
+        // And a combining mark (`tsa̍p`). Not the rest of the range: `Ç’a`
+        // is French, not `ǒa`.
+        2 => {
+            matches!(bytes[k], 0xC2..=0xC5 | 0xCE..=0xD1 | 0xD7..=0xD9)
+                || byte_of(c).is_some()
+                || unicode_normalization::char::is_combining_mark(c)
+        }
+        // Vietnamese letters, punctuation and symbols, CJK, Hangul,
+        // fullwidth forms, emoji.
+        // Not the scripts right after U+0800: `à « »` with no-break spaces
+        // is French, not Samaritan.
+        _ => matches!(c,
+            '\u{1E00}'..='\u{1EFF}'
+                | '\u{2000}'..='\u{2BFF}'
+                | '\u{2E80}'..='\u{9FFF}'
+                | '\u{AC00}'..='\u{D7AF}'
+                | '\u{F900}'..='\u{FAFF}'
+                | '\u{FE30}'..='\u{FE4F}'
+                | '\u{FF00}'..='\u{FFEF}'
+                | '\u{1F000}'..='\u{1FAFF}'
+                | '\u{20000}'..='\u{3FFFF}'),
+    };
+    plausible.then_some((c, n))
+}
+
+/// The byte Windows-1252 (or Latin-1, where Windows-1252 has no character)
+/// decodes as `c`, if any: what a mis-decoded byte came from.
+fn byte_of(c: char) -> Option<u8> {
+    let u = c as u32;
+    if (0x80..=0xFF).contains(&u) {
+        return Some(u as u8);
+    }
+    let b = match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ => return None,
+    };
+    Some(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The corruption itself: `s` written as UTF-8 and read as
+    /// Windows-1252 (Latin-1 for the bytes it leaves undefined).
+    fn garble(s: &str) -> String {
+        const SPECIALS: &str = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
+        s.bytes()
+            .map(|b| SPECIALS.chars().find(|&c| byte_of(c) == Some(b)).unwrap_or(char::from(b)))
+            .collect()
+    }
+
+    #[test]
+    fn utf8_read_as_windows_1252() {
+        assert_eq!(repair("é¦™æ¸¯"), "香港");
+        assert_eq!(repair("ï¼ˆé¦™æ¸¯ï¼Œ2023å¹´11æœˆ10æ—¥ï¼‰"), "（香港，2023年11月10日）");
+    }
+
+    #[test]
+    fn utf8_read_as_latin_1() {
+        // The C1 controls that Latin-1 makes of the bytes 80–9F.
+        assert_eq!(repair("é¦\u{99}æ¸¯"), "香港");
+    }
+
+    #[test]
+    fn encoded_twice_and_three_times() {
+        let once = garble("香港生產力促進局");
+        let twice = garble(&once);
+        let thrice = garble(&twice);
+        assert_eq!(repair(&once), "香港生產力促進局");
+        assert_eq!(repair(&twice), "香港生產力促進局");
+        assert_eq!(repair(&thrice), "香港生產力促進局");
+    }
+
+    #[test]
+    fn a_span_among_clean_text() {
+        assert_eq!(repair("標題：é¦™æ¸¯ — 正文照舊 Dündar"), "標題：香港 — 正文照舊 Dündar");
+        let (out, n) = repair_counted("é¦™æ¸¯ and ç”Ÿç”¢åŠ›");
+        assert_eq!((out.as_ref(), n), ("香港 and 生產力", 2));
+    }
+
+    #[test]
+    fn a_no_break_space_turned_into_a_space() {
+        // `與` is E8 88 87; `拠` E6 8B A0: its last byte was a no-break space.
+        assert_eq!(repair("æ‹\u{A0}é»ž"), "拠點");
+        assert_eq!(repair("æ‹ é»ž"), "拠點");
+        assert_eq!(repair("æ‹ 點"), "拠點");
+        // One character alone, with nothing around it to support it.
+        assert_eq!(repair("aæ‹\u{A0}b"), "aæ‹\u{A0}b");
+        // Apart from letters, it stands for itself.
+        assert_eq!(repair("a æ‹\u{A0} b"), "a 拠 b");
+        // Not in a sequence of two bytes: `× ¼` is not `\u{5E0}¼`.
+        assert!(matches!(repair("½ × ¼"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        for clean in [
+            "香港生產力促進局（生產力局）",
+            "Dündar, Benoît, tsa̍p-gōo, São Paulo, Ærøskøbing, naïve café",
+            "€100 ± 5 °C, ½ × ¼ ≤ π, “引號”……—— • ™ ©",
+            "日本語のテキスト、한국어 텍스트 😀👨\u{200D}👩\u{200D}👧",
+            "À la carte; Ça va? Ôtez-vous; Éric Âge Ñandú",
+        ] {
+            assert!(matches!(repair(clean), Cow::Borrowed(_)), "{clean:?} -> {:?}", repair(clean));
+        }
+    }
+
+    #[test]
+    fn implausible_sequences_stay() {
+        // Decodes to a private-use character: not mojibake of text.
+        assert!(matches!(repair("î€€"), Cow::Borrowed(_)));
+        // A lead byte without its continuation bytes.
+        assert!(matches!(repair("é香港"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_single_character_needs_support() {
+        // `é …` is E9 A0 85, `項`; `é…”` is E9 85 94, `醔`.
+        for clean in [
+            "café … and more",
+            "Café…” she said",
+            "voilà\u{A0}«\u{A0}oui\u{A0}»",
+            "à « oui »",
+            "Ç’a été",
+            "«\u{A0}ÉTÉ\u{A0}»",
+            "É… é…",
+        ] {
+            assert!(matches!(repair(clean), Cow::Borrowed(_)), "{clean:?} -> {:?}", repair(clean));
+        }
+        // Digits between single characters: one span.
+        assert_eq!(repair("2023å¹´11æœˆ10æ—¥"), "2023年11月10日");
+        // Next to CJK text.
+        assert_eq!(repair("香æ¸¯"), "香港");
+    }
+
+    #[test]
+    fn combining_marks() {
+        assert_eq!(repair("tsaÌ\u{8D}p-gÅ\u{8D}Í˜"), "tsa\u{30D}p-gō\u{358}");
+        // A mark with no word around it is not one.
+        for clean in ["“AQUÍ”", "AQUÍ” dijo", "A.Í”_A"] {
+            assert!(matches!(repair(clean), Cow::Borrowed(_)), "{clean:?} -> {:?}", repair(clean));
+        }
+        // Decomposed input reads as composed, so that the output of
+        // hygiene (NFC) is decided alike.
+        assert!(matches!(repair("A.I\u{301}”_A"), Cow::Borrowed(_)));
+        assert_eq!(repair("e\u{301}\u{A6}\u{2122}"), "香");
+    }
+
+    #[test]
+    fn latin_mojibake() {
+        assert_eq!(repair("cafÃ© naÃ¯ve"), "café naïve");
+        assert_eq!(repair("Ã‰ric"), "Éric");
+    }
+
+    #[test]
+    fn garble_is_the_corruption() {
+        assert_eq!(garble("香港"), "é¦™æ¸¯");
+    }
+}

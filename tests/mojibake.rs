@@ -1,0 +1,187 @@
+//! The encoding repair on a corpus of Chinese mojibake (clean paragraphs
+//! put through the corruptions of `scripts/mojibake-corpus.py`, compared
+//! with what ftfy's `fix_encoding` repairs of the same cases), on ftfy's
+//! own test cases, on clean text, and through the binary.
+//!
+//! `cargo test --test mojibake -- --nocapture` prints the table the README
+//! quotes.
+
+mod common;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{stderr, stdout, zh_clean};
+use zh_clean::mojibake::repair;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The paragraphs of the corpus, in the order the script numbers them.
+fn paragraphs() -> Vec<String> {
+    let mut out = Vec::new();
+    for name in [
+        "fixtures/hkpc-ai-press-release.gold.txt",
+        "fixtures/mixed-trad-simp.txt",
+        "tests/data/mojibake/extra.txt",
+    ] {
+        let text = std::fs::read_to_string(root().join(name)).expect(name);
+        out.extend(
+            text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned),
+        );
+    }
+    out
+}
+
+/// UTF-8 bytes read as Windows-1252, undefined bytes as C1 controls (what
+/// browsers and ftfy's `sloppy-windows-1252` do).
+fn cp1252(s: &str) -> String {
+    encoding_rs::WINDOWS_1252.decode_without_bom_handling(s.as_bytes()).0.into_owned()
+}
+
+fn latin1(s: &str) -> String {
+    s.bytes().map(char::from).collect()
+}
+
+/// The corruptions of `p`, named as the script names them.
+fn corruptions(p: &str) -> Vec<(&'static str, String)> {
+    let mut out = vec![
+        ("cp1252", cp1252(p)),
+        ("latin1", latin1(p)),
+        ("twice", cp1252(&cp1252(p))),
+        ("nbsp-space", cp1252(p).replace('\u{A0}', " ")),
+    ];
+    let chars: Vec<char> = p.chars().collect();
+    let find = |m: char| chars.iter().position(|&c| c == m).filter(|&i| i > 0);
+    if let Some(cut) = [find('。'), find('，')].into_iter().flatten().min()
+        && cut < chars.len() - 1
+    {
+        let head: String = chars[..=cut].iter().collect();
+        let tail: String = chars[cut + 1..].iter().collect();
+        out.push(("span", cp1252(&head) + &tail));
+    }
+    out
+}
+
+#[test]
+fn chinese_mojibake_is_repaired_at_least_as_often_as_ftfy_does() {
+    let paras = paragraphs();
+    let results =
+        std::fs::read_to_string(root().join("tests/data/mojibake/ftfy-zh.jsonl")).expect("ftfy results");
+    // kind -> (cases, ours, ftfy's)
+    let mut table: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut misses = Vec::new();
+    let mut cases = 0;
+    for line in results.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).expect("a record");
+        let (kind, para) = (r["kind"].as_str().expect("kind"), r["para"].as_u64().expect("para") as usize);
+        let p = &paras[para];
+        let (_, bad) = corruptions(p).into_iter().find(|(k, _)| *k == kind).expect("the corruption");
+        let chars = r["chars"].as_u64().expect("chars") as usize;
+        assert_eq!(bad.chars().count(), chars, "case {para} {kind} is not the one ftfy was given");
+        let ftfy = r["ftfy"].as_bool().expect("ftfy");
+        let ours = repair(&bad) == p.as_str();
+        if !ours {
+            misses.push(format!("{kind} {para}: {:?}", repair(&bad)));
+        }
+        let e = table.entry(kind.to_owned()).or_default();
+        *e = (e.0 + 1, e.1 + usize::from(ours), e.2 + usize::from(ftfy));
+        cases += 1;
+    }
+    assert_eq!(cases, 464, "the corpus changed: rerun scripts/mojibake-corpus.py");
+    eprintln!("| corruption | cases | zh-clean | ftfy fix_encoding |\n|---|---|---|---|");
+    for (kind, (n, ours, ftfy)) in &table {
+        eprintln!("| {kind} | {n} | {ours} | {ftfy} |");
+    }
+    for m in misses.iter().take(8) {
+        eprintln!("missed: {m}");
+    }
+    for (kind, (n, ours, ftfy)) in &table {
+        assert!(ours >= ftfy, "{kind}: {ours} repaired, ftfy {ftfy}");
+        assert!(ours * 100 >= n * 95, "{kind}: {ours} of {n} repaired");
+    }
+}
+
+/// ftfy's own test cases that its `fix_encoding` repairs (Apache-2.0, see
+/// `tests/data/mojibake/ftfy-LICENSE.txt`): mostly Latin, Greek and
+/// Cyrillic text, which zh-clean repairs where it can do so safely.
+#[test]
+fn ftfy_test_cases() {
+    let text = std::fs::read_to_string(root().join("tests/data/mojibake/ftfy-cases.json")).expect("cases");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("json");
+    let mut repaired = 0;
+    let mut cjk = (0, 0);
+    for c in &cases {
+        let field = |k: &str| c[k].as_str().expect(k).to_owned();
+        let (label, original, fixed) = (field("label"), field("original"), field("fixed"));
+        let ok = repair(&original) == fixed.as_str();
+        repaired += usize::from(ok);
+        if fixed.chars().any(|ch| zh_clean::chars::is_cjk(ch) || ('\u{AC00}'..='\u{D7AF}').contains(&ch)) {
+            cjk = (cjk.0 + 1, cjk.1 + usize::from(ok));
+        }
+        if !ok {
+            eprintln!("not repaired: {label}: {original:?} -> {:?}", repair(&original));
+        }
+    }
+    eprintln!("ftfy's cases: {repaired} of {} repaired; CJK: {} of {}", cases.len(), cjk.1, cjk.0);
+    assert_eq!(cjk, (4, 4), "every CJK case");
+    // The rest are other codecs (MacRoman, Windows-1250/1251/1257, Cyrillic
+    // single-byte sets) or need letters next to the span.
+    assert!(repaired >= 33, "{repaired} of {} repaired", cases.len());
+}
+
+/// Clean text is never touched: every gold file at hand and every
+/// paragraph of the corpus comes back borrowed.
+#[test]
+fn clean_text_is_never_repaired() {
+    let mut files = vec![
+        root().join("fixtures/hkpc-ai-press-release.gold.txt"),
+        root().join("tests/data/mojibake/extra.txt"),
+    ];
+    for dir in ["../shared/eval/dev/gold", "../shared/eval/dev3/gold", "../shared/eval/dev3/input"] {
+        match std::fs::read_dir(root().join(dir)) {
+            Ok(entries) => {
+                let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                paths.sort();
+                assert!(!paths.is_empty(), "{dir} is empty");
+                files.extend(paths);
+            }
+            Err(e) => eprintln!("clean_text_is_never_repaired: {dir} skipped ({e})"),
+        }
+    }
+    let mut changed = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("text");
+        if let Cow::Owned(out) = repair(&text) {
+            changed.push(format!(
+                "{}: {:?}",
+                f.display(),
+                out.lines().zip(text.lines()).find(|(a, b)| a != b)
+            ));
+        }
+    }
+    assert!(changed.is_empty(), "clean text changed:\n{}", changed.join("\n"));
+}
+
+#[test]
+fn through_the_binary() {
+    let bad = cp1252("香港生產力促進局今天公布研究。");
+    let out = zh_clean(&["--stats"], format!("標題\n\n{bad}\n").as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "標題\n\n香港生產力促進局今天公布研究。\n");
+    assert!(stderr(&out).contains("encoding_repairs=1 "), "{}", stderr(&out));
+    // Off: the text stays as it came (hygiene aside).
+    let out = zh_clean(&["--skip", "encoding", "--only", "encoding"], bad.as_bytes());
+    assert!(!out.status.success() || stdout(&out) == bad, "{}", stdout(&out));
+    let out = zh_clean(&["--only", "encoding"], bad.as_bytes());
+    assert_eq!(stdout(&out), "香港生產力促進局今天公布研究。");
+    // A C1 control that Latin-1 made is repaired before hygiene could
+    // remove it.
+    let out = zh_clean(&[], latin1("香港").as_bytes());
+    assert_eq!(stdout(&out), "香港");
+    // --diff shows the repaired line.
+    let out = zh_clean(&["--diff"], format!("{bad}\n").as_bytes());
+    assert!(stdout(&out).contains("+香港生產力促進局今天公布研究。"), "{}", stdout(&out));
+}
