@@ -26,11 +26,12 @@
 //! position where the bytes form a valid UTF-8 sequence is decoded, if the
 //! character it gives is plausible:
 //!
-//! * three or four bytes: Vietnamese letters, punctuation and symbols (`“”…—™`), CJK
-//!   characters, kana, Hangul, fullwidth forms, emoji — and one such
-//!   character alone only when something supports it (a second one in the
-//!   run, a repaired run nearby, CJK text next to it, or no ASCII letter
-//!   next to it: in `café …`, `é …` is not `項`);
+//! * three or four bytes: Vietnamese letters, punctuation and symbols
+//!   (`“”…—™`), CJK characters, kana, Hangul, fullwidth forms, emoji — and
+//!   a run that gives one such character and nothing else only when no
+//!   ASCII letter touches it, or when a repaired run or CJK text is next to
+//!   it and it has a character that never follows a letter in real text
+//!   (`AIï¼Œ` is `AI，`, but `café …` is not `caf項`);
 //! * two bytes: a Latin-1, Latin Extended-A, Greek, Cyrillic, Hebrew or
 //!   Arabic letter or sign (the `Ã©` of `cafÃ©`), a combining mark, or a character
 //!   Windows-1252 writes as one byte, which a second round of mojibake
@@ -138,10 +139,15 @@ fn pass(text: &str) -> Option<(String, usize)> {
             None => break,
         }
     }
-    // A run that gives a single ideograph or other wide character needs
-    // support: a second one in it, a repaired run nearby, CJK text next to
-    // it, or no ASCII letter next to it. (`café …` would otherwise read as
-    // `caf項`.)
+    // A run that gives a single ideograph or other wide character and
+    // nothing else needs more. With no ASCII letter on either side it
+    // stands for itself. After a letter it may be the end of a word
+    // (`café…”`): it needs a repaired run or CJK text next to it and a
+    // character that never follows a letter in real text (`AIï¼Œ`: `¼`,
+    // `Œ`; not quotes, an ellipsis, a dash, a space: `café ½` is not
+    // `caf頽`). Before a letter only, it needs the support alone
+    // (`216é–“AI`).
+    let letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
     let near = |a: &Candidate, b: &Candidate| {
         let (l, r) = if a.end <= b.start { (a, b) } else { (b, a) };
         r.start - l.end <= NEIGHBOURHOOD && text[l.end..r.start].bytes().all(|c| c.is_ascii() && c != b'\n')
@@ -150,19 +156,27 @@ fn pass(text: &str) -> Option<(String, usize)> {
         text[..c.start].chars().next_back().is_some_and(crate::chars::is_cjk)
             || text[c.end..].chars().next().is_some_and(crate::chars::is_cjk)
     };
-    // Nor next to an ASCII letter, as an accented letter is in a word.
-    let apart = |c: &Candidate| {
-        !text[..c.start].chars().next_back().is_some_and(|p| p.is_ascii_alphabetic())
-            && !text[c.end..].chars().next().is_some_and(|n| n.is_ascii_alphabetic())
+    // (A run that crosses a space is never such a run: `café ½`.)
+    let unusual = |c: &Candidate| {
+        let run = &text[c.start..c.end];
+        !run.contains(' ')
+            && run
+                .chars()
+                .skip(1)
+                .any(|ch| !matches!(ch, '…' | '‘' | '’' | '“' | '”' | '«' | '»' | '–' | '—' | '·' | '\u{A0}'))
     };
     let keep: Vec<bool> = (0..found.len())
         .map(|i| {
             let c = &found[i];
+            let neighbour =
+                (i.saturating_sub(1)..(i + 2).min(found.len())).any(|j| j != i && near(&found[j], c));
+            let supported = neighbour || cjk_next_to(c);
+            let (before, after) =
+                (letter(text[..c.start].chars().next_back()), letter(text[c.end..].chars().next()));
             c.narrow > 0
                 || c.wide >= 2
-                || cjk_next_to(c)
-                || apart(c)
-                || (i.saturating_sub(1)..(i + 2).min(found.len())).any(|j| j != i && near(&found[j], c))
+                || (!before && (!after || supported))
+                || (before && supported && unusual(c))
         })
         .collect();
     let spans = keep.iter().filter(|&&k| k).count();
@@ -407,6 +421,7 @@ mod tests {
 
     #[test]
     fn a_single_character_needs_support() {
+        assert_eq!(repair("香港é¦™ café”… café ½ AIï¼Œ"), "香港香 café”… café ½ AI，");
         // `é …` is E9 A0 85, `項`; `é…”` is E9 85 94, `醔`.
         for clean in [
             "café … and more",

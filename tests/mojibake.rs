@@ -185,3 +185,94 @@ fn through_the_binary() {
     let out = zh_clean(&["--diff"], format!("{bad}\n").as_bytes());
     assert!(stdout(&out).contains("+香港生產力促進局今天公布研究。"), "{}", stdout(&out));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A word of the mixture, and whether it may be corrupted.
+    fn word() -> impl Strategy<Value = (String, bool)> {
+        prop_oneof![
+            // Chinese words of two to six characters: corrupted or not.
+            prop::collection::vec(
+                prop::sample::select(
+                    "香港生產力促進局今天公布研究人工智能數據樞紐「」，。（）：".chars().collect::<Vec<_>>()
+                ),
+                2..6
+            )
+            .prop_map(|v| (v.into_iter().collect(), true)),
+            // Clean words that must stay as they are.
+            prop::sample::select(vec![
+                "RWTH",
+                "Aachen",
+                "café",
+                "Dündar",
+                "Benoît",
+                "São",
+                "naïve",
+                "½",
+                "×",
+                "€100",
+                "…",
+                "“",
+                "”",
+                "2023",
+                "AI",
+                "tsa̍p-gōo",
+                "AQUÍ”",
+                "Ç’a",
+                "à",
+                "«\u{A0}oui\u{A0}»"
+            ])
+            .prop_map(|w| (w.to_owned(), false)),
+        ]
+    }
+
+    /// 512 cases from a fixed seed, unless `PROPTEST_CASES` or
+    /// `PROPTEST_RNG_SEED` say otherwise.
+    fn config() -> ProptestConfig {
+        let mut c = ProptestConfig::default();
+        if std::env::var_os("PROPTEST_CASES").is_none() {
+            c.cases = 512;
+        }
+        if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+            c.rng_seed = proptest::test_runner::RngSeed::Fixed(0x6D6F_6A69);
+        }
+        c
+    }
+
+    fn corrupt(s: &str, how: u8) -> String {
+        match how % 4 {
+            0 => cp1252(s),
+            1 => latin1(s),
+            2 => cp1252(&cp1252(s)),
+            _ => cp1252(s).replace('\u{A0}', " "),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// Chinese words corrupted among clean words of every kind come
+        /// back exactly, and the clean words are left alone.
+        #[test]
+        fn corrupted_words_among_clean_ones_come_back(words in prop::collection::vec((word(), any::<bool>(), any::<u8>()), 1..12)) {
+            let original: Vec<&str> = words.iter().map(|((w, _), _, _)| w.as_str()).collect();
+            let garbled: Vec<String> = words
+                .iter()
+                .map(|((w, can), pick, how)| if *can && *pick { corrupt(w, *how) } else { w.clone() })
+                .collect();
+            let input = garbled.join(" ");
+            prop_assert_eq!(repair(&input), original.join(" "), "input {:?}", input);
+        }
+
+        /// Any text: no panic, and what does not change is borrowed.
+        #[test]
+        fn any_text(s in any::<String>()) {
+            let out = repair(&s);
+            if out == s.as_str() {
+                prop_assert!(matches!(out, Cow::Borrowed(_)));
+            }
+        }
+    }
+}
