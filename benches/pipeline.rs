@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use zh_clean::spacing::{CjkLatinSpace, DocStats, Spacer};
-use zh_clean::{Cleaner, Options, Stage, Variants, hygiene, punct, structure};
+use zh_clean::{Cleaner, Options, Stage, Variants, hygiene, mojibake, punct, structure};
 
 mod inputs;
 
@@ -24,6 +24,21 @@ fn stages(c: &mut Criterion) {
     let clean = inputs::clean();
     let paragraphs = inputs::seed_paragraphs();
     let cases = [("seed", &seed), ("clean", &clean)];
+
+    // The encoding repair: on clean text one memchr that finds nothing; on
+    // text read as Windows-1252, the repair itself.
+    let garbled: String = encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(inputs::seed_paragraphs().as_bytes())
+        .0
+        .into_owned();
+    let mut g = c.benchmark_group("encoding");
+    for (name, text) in [("seed", &seed), ("clean", &clean), ("mojibake", &garbled)] {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), text, |b, t| {
+            b.iter(|| mojibake::repair(t).len())
+        });
+    }
+    g.finish();
 
     let mut g = c.benchmark_group("hygiene");
     for (name, text) in cases {
@@ -82,6 +97,7 @@ fn pipeline(c: &mut Criterion) {
     let large = inputs::repeat(&seed, 50_000_000);
     let plain = Cleaner::new(Options::default().variants(Variants::None));
     let full = Cleaner::default();
+    let no_repair = Cleaner::new(Options::default().stage(Stage::Encoding, false));
     let mut g = c.benchmark_group("pipeline");
     for (name, text) in [("seed", &seed), ("clean", &clean), ("mixed", &mixed)] {
         g.throughput(Throughput::Bytes(text.len() as u64));
@@ -90,6 +106,10 @@ fn pipeline(c: &mut Criterion) {
         });
         g.bench_with_input(BenchmarkId::new("default", name), text, |b, t| {
             b.iter(|| full.clean_cow(t).len())
+        });
+        // What the encoding repair costs the whole pipeline.
+        g.bench_with_input(BenchmarkId::new("default-no-encoding", name), text, |b, t| {
+            b.iter(|| no_repair.clean_cow(t).len())
         });
     }
     g.throughput(Throughput::Bytes(large.len() as u64));

@@ -26,7 +26,7 @@ const SPACES: &[&str] = &["auto", "remove", "keep", "pangu"];
 const QUOTES: &[&str] = &["corner", "curly", "keep"];
 const VARIANTS: &[&str] = &["auto", "hk", "tw", "twp", "cn", "none"];
 const BACKENDS: &[&str] = &["builtin"];
-const STAGES: &[&str] = &["hygiene", "structure", "spacing", "punctuation", "variants"];
+const STAGES: &[&str] = &["encoding", "hygiene", "structure", "spacing", "punctuation", "variants"];
 const OPTION_NAMES: &[&str] = &[
     "profile",
     "cjk_latin_space",
@@ -384,6 +384,7 @@ fn stats_dict<'py>(py: Python<'py>, s: &Stats) -> PyResult<Bound<'py, PyDict>> {
         ("bytes_out", s.bytes_out),
         ("lines_in", s.lines_in),
         ("lines_out", s.lines_out),
+        ("encoding_repairs", s.encoding_repairs),
         ("hygiene_changes", s.hygiene_changes),
         ("paragraphs", s.paragraphs),
         ("list_items", s.list_items),
@@ -501,7 +502,7 @@ impl PyCleaner {
     }
 
     /// The effective options: every option with its value, the profile's
-    /// defaults filled in; the stages as ``hygiene``, ``structure``,
+    /// defaults filled in; the stages as ``encoding``, ``hygiene``, ``structure``,
     /// ``spacing``, ``punctuation`` and ``variants_stage`` booleans.
     #[getter]
     fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -514,6 +515,7 @@ impl PyCleaner {
         d.set_item("variants", variants_name(o.variants))?;
         d.set_item("convert", o.convert.map(|c| c.name()))?;
         d.set_item("backend", backend_name(o.backend))?;
+        d.set_item("encoding", o.encoding)?;
         d.set_item("hygiene", o.hygiene)?;
         d.set_item("structure", o.structure)?;
         d.set_item("spacing", o.spacing)?;

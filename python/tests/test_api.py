@@ -59,7 +59,7 @@ def test_effective_options() -> None:
     assert zh_clean.Cleaner(profile="cn").options["variants"] == "none"
     assert set(zh_clean.Cleaner().options) == {
         "profile", "cjk_latin_space", "quotes", "middle_dot", "variants", "convert", "backend",
-        "hygiene", "structure", "spacing", "punctuation", "variants_stage", "main_content",
+        "encoding", "hygiene", "structure", "spacing", "punctuation", "variants_stage", "main_content",
         "dedupe", "user_dicts",
     }
 
@@ -74,7 +74,7 @@ def test_effective_options() -> None:
         ({"convert": "s2x"}, "invalid convert 's2x': expected 's2t', 't2s',"),
         ({"backend": "icu"}, "invalid backend 'icu': expected 'builtin' or 'opencc-sys'"),
         ({"backend": "opencc-sys"}, "invalid backend 'opencc-sys': this build of zh_clean has only 'builtin'"),
-        ({"only": ["spacing", "segment"]}, "invalid only stage 'segment': expected 'hygiene', 'structure',"),
+        ({"only": ["spacing", "segment"]}, "invalid only stage 'segment': expected 'encoding', 'hygiene', 'structure',"),
         ({"skip": "hygiene,nope"}, "invalid skip stage 'nope'"),
         ({"only": []}, "invalid only: no stage given"),
         ({"middle_dot": "··"}, "invalid middle_dot '··': expected exactly one character"),
@@ -212,3 +212,11 @@ def test_module_constants() -> None:
         zh_clean.Cleaner(convert=name)
     assert zh_clean.STAGES == ("hygiene", "structure", "spacing", "punctuation", "variants")
     assert zh_clean.__version__
+
+
+def test_mojibake_is_repaired_first() -> None:
+    garbled = "香港生產力促進局".encode("utf-8").decode("cp1252")
+    assert zh_clean.clean(garbled) == "香港生產力促進局"
+    assert zh_clean.clean(garbled, skip="encoding") == garbled
+    stats = zh_clean.Cleaner().stats(garbled)
+    assert stats["encoding_repairs"] == 1

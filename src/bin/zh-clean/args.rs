@@ -9,6 +9,8 @@ use zh_clean::opencc::Config;
 
 pub const STAGES_HELP: &str = "\
 Stages, in pipeline order (names for --only and --skip):
+  encoding     mojibake repaired: UTF-8 read as Windows-1252 or Latin-1, once or more,
+               whole or in spans (é¦™æ¸¯ -> 香港); clean text untouched.
   hygiene      CRLF/CR -> LF; BOM, zero-width characters and control characters removed
                (emoji ZWJ sequences kept); NBSP and other Unicode spaces -> ' ';
                ideographic-space indents dropped; NFC; compatibility ideographs and
