@@ -77,17 +77,22 @@ pub fn repair(text: &str) -> Cow<'_, str> {
 /// [`repair`], also counting the spans repaired (in the first pass that
 /// touched them).
 pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
+    // Every candidate starts with a character U+00C0–U+00FF (UTF-8: C3 ..),
+    // or with a letter and a combining mark (CC .., CD ..) that compose
+    // into one: text with none of these bytes is clean, found in one scan.
+    let bytes = text.as_bytes();
+    if memchr::memchr3(0xC3, 0xCC, 0xCD, bytes).is_none() {
+        return (Cow::Borrowed(text), 0);
+    }
     // Mojibake is made of precomposed characters, and a letter with a
     // combining mark that composes into one reads as that one (so that the
     // text after NFC, as the hygiene stage writes it, is decided alike).
-    let composed: Cow<'_, str> = if memchr::memchr(0xCC, text.as_bytes()).is_none()
-        && memchr::memchr(0xCD, text.as_bytes()).is_none()
-        || is_nfc_quick(text.chars()) == IsNormalized::Yes
-    {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.nfc().collect())
-    };
+    let composed: Cow<'_, str> =
+        if memchr::memchr2(0xCC, 0xCD, bytes).is_none() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(text.nfc().collect())
+        };
     let Some((first, mut spans)) = pass(&composed) else {
         return (Cow::Borrowed(text), 0);
     };
@@ -97,7 +102,7 @@ pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
             Some((next, n)) => {
                 out = next;
                 // A span repaired again is the same span, encoded twice.
-                spans += n.saturating_sub(spans);
+                spans = spans.max(n);
             }
             None => break,
         }
