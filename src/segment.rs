@@ -218,6 +218,38 @@ impl Segmenter {
     /// assert_eq!(words, ["香港", "生產力", "促進", "局", "公布", "研究", "RWTH", "Aachen"]);
     /// ```
     pub fn segment(&self, text: &str) -> Vec<Token> {
+        let spans = atomic_spans(text);
+        let tokens = self.cut(text);
+        if spans.is_empty() {
+            return join_clusters(text, tokens);
+        }
+        // jieba's tokens that overlap an atomic token are merged into one.
+        let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+        let mut si = 0;
+        // The end of the atomic token being merged.
+        let mut merging = 0;
+        for t in tokens {
+            if t.start < merging
+                && let Some(last) = out.last_mut()
+            {
+                last.end = t.end;
+                continue;
+            }
+            while si < spans.len() && spans[si].1 <= t.start {
+                si += 1;
+            }
+            if si < spans.len() && spans[si].0 < t.end {
+                merging = spans[si].1;
+                out.push(Token { kind: TokenKind::Word, ..t });
+            } else {
+                out.push(t);
+            }
+        }
+        join_clusters(text, out)
+    }
+
+    /// jieba on `text` (through the shadow), as tokens of `text`.
+    fn cut(&self, text: &str) -> Vec<Token> {
         let shadowed = if self.shadow { shadow(text) } else { Cow::Borrowed(text) };
         let cut = self.jieba.cut(&shadowed, self.hmm);
         // Character index → byte offset in the original text.
@@ -251,6 +283,184 @@ impl Segmenter {
     pub fn join(&self, text: &str, delimiter: &str) -> String {
         self.words(text).join(delimiter)
     }
+}
+
+/// Whether `c` belongs to the grapheme cluster of the character before it:
+/// a combining mark, a variation selector, a zero-width joiner, an emoji
+/// skin-tone modifier, the keycap mark, a tag character.
+fn extends_cluster(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+        || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{200D}' | '\u{20E3}'
+            | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// `tokens` with no grapheme cluster cut: a token that starts with a
+/// character extending a cluster joins the one before it, and a token
+/// ending with a joiner joins the one after it (`👨‍👩‍👧`, `1️⃣`, `葛󠄀`).
+fn join_clusters(text: &str, tokens: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let starts_extended = text[t.start..t.end].chars().next().is_some_and(extends_cluster);
+        match out.last_mut() {
+            Some(last) if starts_extended || text[last.start..last.end].ends_with('\u{200D}') => {
+                last.end = t.end;
+                last.kind = kind_of(&text[last.start..last.end]);
+            }
+            _ => out.push(t),
+        }
+    }
+    out
+}
+
+/// The atomic tokens of `text`, as byte ranges in order.
+fn atomic_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        match atomic_at(text, i) {
+            Some(end) => {
+                spans.push((i, end));
+                i = end;
+            }
+            None => i += text[i..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    spans
+}
+
+/// The end of the atomic token that starts at byte `i` of `text`, if one
+/// does: a token no segmenter may cut (see [`Segmenter::segment`]).
+///
+/// In order: a URL (`http://`, `https://`, `www.`) up to a space or a CJK
+/// character, without trailing punctuation; an e-mail address; an
+/// `@handle` or `#hashtag`; a number with its currency prefix (`NT$`,
+/// `US$`, `$`, `€`, `£`, `¥`), separators between digits (`36,900`,
+/// `3.5`, `2.3.1`, `v2.3.1`) and unit (`%`, `‰`, `°C`, `°F`); a Latin word
+/// with its diacritics and combining marks, hyphenated parts and code
+/// shape (`Dündar`, `tsa̍p-gōo`, `snake_case`, `CamelCase`, `a.b()`); an
+/// ellipsis or a dash pair (`……`, `...`, `——`).
+fn atomic_at(text: &str, i: usize) -> Option<usize> {
+    let rest = &text[i..];
+    let first = rest.chars().next()?;
+    // Ideographs, kana, Hangul and CJK punctuation never start one.
+    if first as u32 >= 0x2E80 && first != '￥' {
+        return None;
+    }
+    let prev = text[..i].chars().next_back();
+    // Only at the start of a word: `ab@c.de` starts at `a`, not at `b`.
+    let word_char = |c: char| c.is_alphanumeric() || c == '_';
+    if prev.is_some_and(|p| word_char(p) && !crate::chars::is_cjk(p))
+        && word_char(first)
+        && !crate::chars::is_cjk(first)
+    {
+        return None;
+    }
+    let bytes = rest.as_bytes();
+    // How far a run of characters satisfying `f` reaches from `from`.
+    let span = |from: usize, f: &dyn Fn(char) -> bool| -> usize {
+        rest[from..].char_indices().find(|&(_, c)| !f(c)).map_or(rest.len(), |(k, _)| from + k)
+    };
+    let trim_trailing = |end: usize| -> usize {
+        let t = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"']);
+        t.len()
+    };
+    // A URL.
+    if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") {
+        let end = span(0, &|c: char| !c.is_whitespace() && !crate::chars::is_cjk(c) && !c.is_control());
+        let end = trim_trailing(end);
+        return (end > 7).then_some(i + end);
+    }
+    let ascii_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '%' | '+' | '-');
+    // An e-mail address.
+    if first.is_ascii_alphanumeric() {
+        let local = span(0, &ascii_word);
+        if bytes.get(local) == Some(&b'@') {
+            let domain = span(local + 1, &|c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+            let end = trim_trailing(domain);
+            if rest[local + 1..end].contains('.') && end > local + 3 {
+                return Some(i + end);
+            }
+        }
+    }
+    // An @handle or a #hashtag.
+    if matches!(first, '@' | '#') {
+        let end = span(1, &|c: char| c.is_alphanumeric() && !crate::chars::is_cjk(c) || c == '_');
+        return (end > 1).then_some(i + end);
+    }
+    // A number, with its currency and unit.
+    let currency = ["NT$", "HK$", "US$", "$", "€", "£", "¥", "￥"]
+        .iter()
+        .find(|c| rest.starts_with(**c))
+        .map_or(0, |c| c.len());
+    let vstart = usize::from(
+        currency == 0 && matches!(first, 'v' | 'V') && bytes.get(1).is_some_and(u8::is_ascii_digit),
+    );
+    let at = currency + vstart;
+    if bytes.get(at).is_some_and(u8::is_ascii_digit) {
+        let mut end = at;
+        loop {
+            end += bytes[end..].iter().take_while(|b| b.is_ascii_digit()).count();
+            // A separator counts between two digits only.
+            if matches!(bytes.get(end), Some(b'.' | b',' | b':'))
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        for unit in ["%", "‰", "°C", "°F", "℃"] {
+            if rest[end..].starts_with(unit) {
+                end += unit.len();
+                break;
+            }
+        }
+        // Letters glued to digits make a word (`2023年` is not, `3D` is).
+        let glued = rest[end..].chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if !glued {
+            return Some(i + end);
+        }
+    }
+    // A Latin word, with diacritics, combining marks, hyphens and the shape
+    // of code.
+    let latin = |c: char| {
+        (c.is_alphanumeric() && !crate::chars::is_cjk(c) && !matches!(crate::chars::class(c), Class::Han))
+            || c == '_'
+            || unicode_normalization::char::is_combining_mark(c)
+    };
+    if latin(first) && !unicode_normalization::char::is_combining_mark(first) {
+        let mut end = span(0, &latin);
+        loop {
+            let next = rest[end..].chars().next();
+            let after = rest[end..].chars().nth(1);
+            match next {
+                // `tsa̍p-gōo`, `a.b`: a hyphen or a dot between two parts.
+                Some('-' | '.')
+                    if after
+                        .is_some_and(|c| latin(c) && !unicode_normalization::char::is_combining_mark(c)) =>
+                {
+                    end = span(end + 1, &latin);
+                }
+                // `a.b()`: a call.
+                Some('(') if rest[end..].starts_with("()") && rest[..end].contains(['.', '_']) => {
+                    end += 2;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        return Some(i + end);
+    }
+    // Ellipses and dash pairs.
+    for run in ["…", "—", "."] {
+        if rest.starts_with(run) {
+            let end = span(0, &|c: char| run.starts_with(c));
+            if (run != "." && end >= 2 * run.len()) || end >= 3 {
+                return Some(i + end);
+            }
+        }
+    }
+    None
 }
 
 fn kind_of(token: &str) -> TokenKind {
@@ -314,6 +524,60 @@ mod tests {
                 ("。", TokenKind::Punct)
             ]
         );
+    }
+
+    #[test]
+    fn atomic_tokens_stay_whole() {
+        let s = Segmenter::new();
+        let cases: &[(&str, &str)] = &[
+            ("https://example.com/a?x=1", "url"),
+            ("www.hkpc.org/zh-HK", "url"),
+            ("foo.bar@example.com", "e-mail"),
+            ("@hkpc_official", "handle"),
+            ("#AI2023", "hashtag"),
+            ("NT$36,900", "currency"),
+            ("US$1,000.50", "currency"),
+            ("3.5%", "percentage"),
+            ("25°C", "unit"),
+            ("v2.3.1", "version"),
+            ("2.3.1", "version"),
+            ("12:30", "time"),
+            ("Dündar", "diacritics"),
+            ("Benoît", "diacritics"),
+            ("tsa̍p-gōo", "combining marks"),
+            ("snake_case", "identifier"),
+            ("CamelCase", "identifier"),
+            ("os.path.join()", "call"),
+            ("……", "ellipsis"),
+            ("...", "ellipsis"),
+            ("——", "dash pair"),
+            ("葛\u{E0100}", "variation selector"),
+            ("👨\u{200D}👩\u{200D}👧", "emoji sequence"),
+            ("1\u{FE0F}\u{20E3}", "keycap"),
+            ("👍🏽", "skin tone"),
+        ];
+        for (token, what) in cases {
+            for text in [
+                format!("香港{token}研究"),
+                format!("香港 {token} 研究"),
+                format!("（{token}）"),
+                token.to_string(),
+            ] {
+                let words = s.words(&text);
+                assert!(words.contains(token), "{what}: {token:?} cut in {text:?}: {words:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn atomic_tokens_end_where_they_should() {
+        let s = Segmenter::new();
+        assert_eq!(s.words("網址https://a.com/x。"), ["網址", "https://a.com/x", "。"]);
+        assert_eq!(s.words("見 https://a.com/x)."), ["見", "https://a.com/x", ")", "."]);
+        assert_eq!(s.words("2023年11月"), ["2023", "年", "11", "月"]);
+        assert_eq!(s.words("3D打印"), ["3D", "打印"]);
+        assert_eq!(s.words("a,b"), ["a", ",", "b"]);
+        assert_eq!(s.words("1,2"), ["1,2"]);
     }
 
     #[test]

@@ -52,3 +52,52 @@ fn every_token_kind_appears_and_tokens_tile_the_text() {
         assert!(tokens.iter().any(|t| t.kind == kind), "{kind:?}");
     }
 }
+
+/// Atomic tokens through the binary: `--segment` keeps each whole, in CJK
+/// context, spaced or not, and its output cleans back to the same words.
+#[cfg(feature = "cli")]
+#[test]
+fn atomic_tokens_through_the_binary() {
+    let bin = env!("CARGO_BIN_EXE_zh-clean");
+    let run = |args: &[&str], input: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new(bin)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("zh-clean");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+        let out = child.wait_with_output().expect("output");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    for token in [
+        "https://example.com/a?x=1",
+        "foo@example.com",
+        "@hkpc",
+        "#AI",
+        "NT$36,900",
+        "3.5%",
+        "25°C",
+        "v2.3.1",
+        "Dündar",
+        "tsa̍p-gōo",
+        "snake_case",
+        "os.path.join()",
+        "……",
+        "——",
+        "👨\u{200D}👩\u{200D}👧",
+        "1\u{FE0F}\u{20E3}",
+    ] {
+        for text in [format!("香港{token}研究"), format!("香港 {token} 研究")] {
+            let out = run(&["--segment"], &format!("{text}\n"));
+            let words: Vec<&str> = out.split_whitespace().collect();
+            assert!(words.contains(&token), "{token:?} cut in {text:?}: {out:?}");
+        }
+    }
+    // `--segment` output cleans back to the text it came from.
+    let text = "價格NT$36,900……完，見https://example.com/a?x=1。\n";
+    let segmented = run(&["--segment"], text);
+    assert_eq!(run(&[], &segmented), text);
+}
