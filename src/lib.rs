@@ -229,6 +229,32 @@ impl Cleaner {
         out
     }
 
+    /// [`Cleaner::clean_segmented`] on a stream: the text is cleaned piece
+    /// by piece ([`stream::clean_stream`]) and each cleaned line segmented
+    /// as it comes ([`segment::SegmentingWriter`]), so that memory stays
+    /// bounded whatever the input's size; the output is the same.
+    ///
+    /// ```
+    /// let c = zh_clean::Cleaner::default();
+    /// let mut out = Vec::new();
+    /// let opts = zh_clean::stream::StreamOptions::default();
+    /// c.clean_segmented_stream("香港 生產 力促 進局 。\n\nRWTH Aachen\n".as_bytes(), &mut out, "/", &opts).unwrap();
+    /// assert_eq!(String::from_utf8(out).unwrap(), "香港/生產力/促進/局/。\n\nRWTH/Aachen\n");
+    /// ```
+    #[cfg(feature = "segment")]
+    pub fn clean_segmented_stream<R: std::io::Read, W: std::io::Write>(
+        &self,
+        reader: R,
+        writer: W,
+        delimiter: &str,
+        opts: &stream::StreamOptions,
+    ) -> Result<Stats, stream::StreamError> {
+        let mut seg = segment::SegmentingWriter::new(writer, self.segmenter(), delimiter);
+        let stats = stream::clean_stream(self, reader, &mut seg, opts)?;
+        seg.finish().map_err(stream::StreamError::Write)?;
+        Ok(stats)
+    }
+
     /// The options this cleaner was built with.
     pub fn options(&self) -> &Options {
         &self.options

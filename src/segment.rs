@@ -285,6 +285,77 @@ impl Segmenter {
     }
 }
 
+/// A writer that segments the text written to it, line by line: each
+/// complete line goes out as its words joined by a delimiter (whitespace
+/// tokens dropped), so that cleaned text streamed into it comes out as
+/// [`Cleaner::clean_segmented`](crate::Cleaner::clean_segmented) would
+/// write it, holding no more than one line. [`finish`](Self::finish)
+/// writes the last line when it has no newline.
+///
+/// ```
+/// use std::io::Write;
+/// let seg = zh_clean::segment::Segmenter::new();
+/// let mut w = zh_clean::segment::SegmentingWriter::new(Vec::new(), &seg, " ");
+/// w.write_all("香港生產力促進局\n今天公".as_bytes()).unwrap();
+/// w.write_all("布研究。".as_bytes()).unwrap();
+/// assert_eq!(String::from_utf8(w.finish().unwrap()).unwrap(), "香港 生產力 促進 局\n今天 公布 研究 。");
+/// ```
+pub struct SegmentingWriter<'s, W: std::io::Write> {
+    inner: W,
+    segmenter: &'s Segmenter,
+    delimiter: String,
+    /// Bytes of the current line, not yet segmented.
+    pending: Vec<u8>,
+}
+
+impl<'s, W: std::io::Write> SegmentingWriter<'s, W> {
+    /// Segments into `inner` with `segmenter`, words separated by
+    /// `delimiter`.
+    pub fn new(inner: W, segmenter: &'s Segmenter, delimiter: &str) -> Self {
+        SegmentingWriter { inner, segmenter, delimiter: delimiter.to_owned(), pending: Vec::new() }
+    }
+
+    fn line(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let line = std::str::from_utf8(bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        self.inner.write_all(self.segmenter.join(line, &self.delimiter).as_bytes())
+    }
+
+    /// Writes the last line (one without a newline) and returns the inner
+    /// writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let rest = std::mem::take(&mut self.pending);
+        if !rest.is_empty() {
+            self.line(&rest)?;
+        }
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for SegmentingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(nl) = memchr::memchr(b'\n', rest) {
+            if self.pending.is_empty() {
+                self.line(&rest[..nl])?;
+            } else {
+                self.pending.extend_from_slice(&rest[..nl]);
+                let line = std::mem::take(&mut self.pending);
+                self.line(&line)?;
+            }
+            self.inner.write_all(b"\n")?;
+            rest = &rest[nl + 1..];
+        }
+        self.pending.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Whether `c` belongs to the grapheme cluster of the character before it:
 /// a combining mark, a variation selector, a zero-width joiner, an emoji
 /// skin-tone modifier, the keycap mark, a tag character.

@@ -101,3 +101,34 @@ fn atomic_tokens_through_the_binary() {
     let segmented = run(&["--segment"], text);
     assert_eq!(run(&[], &segmented), text);
 }
+
+/// Segmenting a stream gives what segmenting the whole cleaned text gives,
+/// with small pieces and reads, on the fixtures and the evaluation inputs
+/// (when they are present: a missing set is reported).
+#[test]
+fn segmented_stream_equals_whole_text() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = vec![
+        include_str!("../fixtures/hkpc-ai-press-release.txt").to_owned(),
+        SEED_GOLD.to_owned(),
+        "no newline at the end：香港生產力促進局".to_owned(),
+    ];
+    match std::fs::read_dir(root.join("../shared/eval/dev3/input")) {
+        Ok(entries) => {
+            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            texts.extend(paths.iter().take(40).filter_map(|p| std::fs::read_to_string(p).ok()));
+        }
+        Err(e) => eprintln!("segmented_stream_equals_whole_text: dev3 skipped ({e})"),
+    }
+    let c = zh_clean::Cleaner::default();
+    for text in &texts {
+        let whole = c.clean_segmented(text, " ");
+        for (read, piece) in [(7, 64), (4096, 1 << 20)] {
+            let opts = zh_clean::stream::StreamOptions { read, piece, ..Default::default() };
+            let mut out = Vec::new();
+            c.clean_segmented_stream(text.as_bytes(), &mut out, " ", &opts).expect("stream");
+            assert_eq!(String::from_utf8(out).expect("utf-8"), whole, "read {read}, piece {piece}");
+        }
+    }
+}

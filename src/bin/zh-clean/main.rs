@@ -165,8 +165,9 @@ impl Run {
                 Err(e) => Err(Failure::Input(format!("{name}: {e}"))),
             };
         }
-        if s.segment == Some(true) || self.diff_color.is_some() || self.cleaner.needs_whole_text() {
-            // Segmentation, diffs and main-content extraction work on the
+        let segment = s.segment == Some(true);
+        if self.diff_color.is_some() || self.cleaner.needs_whole_text() {
+            // Diffs, main-content extraction and deduplication work on the
             // whole text.
             let mut bytes = Vec::new();
             let mut reader = reader;
@@ -175,7 +176,7 @@ impl Run {
                 e.offset += shift as usize;
                 invalid(&e)
             })?;
-            let (cleaned, stats) = if s.segment == Some(true) {
+            let (cleaned, stats) = if segment {
                 (self.cleaner.clean_segmented(&text, &s.delimiter()), zh_clean::Stats::default())
             } else {
                 self.cleaner.clean_with_stats(&text)
@@ -188,7 +189,14 @@ impl Run {
             return Ok(Outcome::Cleaned { stats, jsonl: JsonlStats::default() });
         }
         let opts = StreamOptions { lossy, threads, stats: s.stats == Some(true), ..StreamOptions::default() };
-        match clean_stream(&self.cleaner, reader, out, &opts) {
+        // Segmentation streams too: each cleaned line is segmented as it
+        // comes.
+        let streamed = if segment {
+            self.cleaner.clean_segmented_stream(reader, out, &s.delimiter(), &opts)
+        } else {
+            clean_stream(&self.cleaner, reader, out, &opts)
+        };
+        match streamed {
             Ok(stats) => Ok(Outcome::Cleaned { stats, jsonl: JsonlStats::default() }),
             Err(StreamError::Write(e)) => Err(Failure::Output(e)),
             Err(StreamError::Read(e)) => Err(read_failure(&name, e)),
