@@ -210,7 +210,7 @@ def test_module_constants() -> None:
     assert opencc <= set(zh_clean.CONVERSIONS)
     for name in zh_clean.CONVERSIONS:
         zh_clean.Cleaner(convert=name)
-    assert zh_clean.STAGES == ("hygiene", "structure", "spacing", "punctuation", "variants")
+    assert zh_clean.STAGES == ("encoding", "hygiene", "structure", "spacing", "punctuation", "variants")
     assert zh_clean.__version__
 
 
