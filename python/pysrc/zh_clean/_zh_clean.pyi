@@ -15,7 +15,7 @@ VariantsMode = Literal["auto", "hk", "tw", "twp", "cn", "none"]
 # An OpenCC configuration name ("s2hk", "t2s", …): `CONVERSIONS` lists them.
 Conversion = str
 Backend = Literal["builtin"]
-StageName = Literal["hygiene", "structure", "spacing", "punctuation", "punct", "variants"]
+StageName = Literal["encoding", "hygiene", "structure", "spacing", "punctuation", "punct", "variants"]
 Stages = Union[str, Iterable[StageName]]
 
 PROFILES: tuple[str, ...]
@@ -56,6 +56,7 @@ class EffectiveOptions(TypedDict):
     variants: VariantsMode
     convert: Conversion | None
     backend: Backend
+    encoding: bool
     hygiene: bool
     structure: bool
     spacing: bool
@@ -72,6 +73,7 @@ class Stats(TypedDict):
     bytes_out: int
     lines_in: int
     lines_out: int
+    encoding_repairs: int
     hygiene_changes: int
     paragraphs: int
     list_items: int
