@@ -140,17 +140,10 @@ fn clean_text_is_never_repaired() {
         root().join("fixtures/hkpc-ai-press-release.gold.txt"),
         root().join("tests/data/mojibake/extra.txt"),
     ];
-    for dir in ["../shared/eval/dev/gold", "../shared/eval/dev3/gold", "../shared/eval/dev3/input"] {
-        match std::fs::read_dir(root().join(dir)) {
-            Ok(entries) => {
-                let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                paths.sort();
-                assert!(!paths.is_empty(), "{dir} is empty");
-                files.extend(paths);
-            }
-            Err(e) => eprintln!("clean_text_is_never_repaired: {dir} skipped ({e})"),
-        }
-    }
+    files.extend(common::files_in(
+        &["../shared/eval/dev/gold", "../shared/eval/dev3/gold", "../shared/eval/dev3/input"],
+        "clean_text_is_never_repaired",
+    ));
     let mut changed = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("text");

@@ -490,17 +490,10 @@ fn real_documents_clean_idempotently() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files =
         vec![root.join("fixtures/hkpc-ai-press-release.txt"), root.join("fixtures/mixed-trad-simp.txt")];
-    for dir in ["../shared/eval/dev/input", "../shared/eval/dev3/input"] {
-        match std::fs::read_dir(root.join(dir)) {
-            Ok(entries) => {
-                let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                paths.sort();
-                assert!(!paths.is_empty(), "{dir} is empty");
-                files.extend(paths);
-            }
-            Err(e) => eprintln!("real_documents_clean_idempotently: {dir} skipped ({e})"),
-        }
-    }
+    files.extend(common::files_in(
+        &["../shared/eval/dev/input", "../shared/eval/dev3/input"],
+        "real_documents_clean_idempotently",
+    ));
     let mut failures = Vec::new();
     for profile in PROFILES {
         let c = Cleaner::new(Options::new(profile));

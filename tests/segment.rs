@@ -1,6 +1,8 @@
 //! Re-segmentation: Traditional and Simplified parity, user dictionaries.
 #![cfg(feature = "segment")]
 
+mod common;
+
 use zh_clean::opencc::{Config, convert};
 use zh_clean::segment::{Segmenter, TokenKind};
 
@@ -58,19 +60,10 @@ fn every_token_kind_appears_and_tokens_tile_the_text() {
 #[cfg(feature = "cli")]
 #[test]
 fn atomic_tokens_through_the_binary() {
-    let bin = env!("CARGO_BIN_EXE_zh-clean");
     let run = |args: &[&str], input: &str| {
-        use std::io::Write;
-        let mut child = std::process::Command::new(bin)
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("zh-clean");
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
-        let out = child.wait_with_output().expect("output");
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).expect("utf-8")
+        let out = common::zh_clean(args, input.as_bytes());
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        common::stdout(&out)
     };
     for token in [
         "https://example.com/a?x=1",
@@ -107,20 +100,13 @@ fn atomic_tokens_through_the_binary() {
 /// (when they are present: a missing set is reported).
 #[test]
 fn segmented_stream_equals_whole_text() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut texts = vec![
         include_str!("../fixtures/hkpc-ai-press-release.txt").to_owned(),
         SEED_GOLD.to_owned(),
         "no newline at the end：香港生產力促進局".to_owned(),
     ];
-    match std::fs::read_dir(root.join("../shared/eval/dev3/input")) {
-        Ok(entries) => {
-            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            texts.extend(paths.iter().take(40).filter_map(|p| std::fs::read_to_string(p).ok()));
-        }
-        Err(e) => eprintln!("segmented_stream_equals_whole_text: dev3 skipped ({e})"),
-    }
+    let inputs = common::files_in(&["../shared/eval/dev3/input"], "segmented_stream_equals_whole_text");
+    texts.extend(inputs.iter().take(40).filter_map(|p| std::fs::read_to_string(p).ok()));
     let c = zh_clean::Cleaner::default();
     for text in &texts {
         let whole = c.clean_segmented(text, " ");

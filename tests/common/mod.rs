@@ -50,3 +50,23 @@ pub fn stderr(o: &Output) -> String {
 pub fn letters(s: &str) -> String {
     zh_clean::invariants::letters(s)
 }
+
+/// The files of each directory of `dirs` (relative to the repository, such
+/// as `../shared/eval/dev3/gold`), sorted; a directory that cannot be read
+/// is reported on standard error by `test` and skipped, an empty one fails.
+pub fn files_in(dirs: &[&str], test: &str) -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in dirs {
+        match std::fs::read_dir(root.join(dir)) {
+            Ok(entries) => {
+                let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                paths.sort();
+                assert!(!paths.is_empty(), "{dir} is empty");
+                files.extend(paths);
+            }
+            Err(e) => eprintln!("{test}: {dir} skipped ({e})"),
+        }
+    }
+    files
+}
