@@ -211,14 +211,22 @@ fn decode_run(text: &str, at: usize) -> Candidate {
     let mut pending = 0u8;
     let mut wide = false;
     let mut end = at;
-    for (i, c) in text[at..].char_indices() {
+    let mut chars = text[at..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         let b = match byte_of(c) {
             Some(b) => b,
             // A space where a sequence of three or four bytes expects a
-            // continuation byte was a no-break space (A0) that something
-            // turned into a space. (Not in two-byte ones: `× ¼` is not
-            // Hebrew.)
-            None if c == ' ' && pending > 0 && wide => 0xA0,
+            // continuation byte, and more mojibake follows, was a no-break
+            // space (A0) that something turned into a space. (Not in
+            // two-byte sequences: `× ¼` is not Hebrew; not before another
+            // space: `é  ` is a letter and spaces.)
+            None if c == ' '
+                && pending > 0
+                && wide
+                && chars.peek().is_some_and(|&(_, n)| byte_of(n).is_some()) =>
+            {
+                0xA0
+            }
             None => break,
         };
         (pending, wide) = match b {
@@ -394,7 +402,11 @@ mod tests {
         // `與` is E8 88 87; `拠` E6 8B A0: its last byte was a no-break space.
         assert_eq!(repair("æ‹\u{A0}é»ž"), "拠點");
         assert_eq!(repair("æ‹ é»ž"), "拠點");
-        assert_eq!(repair("æ‹ 點"), "拠點");
+        // Not at the end of the mojibake, nor before another space.
+        assert_eq!(repair("æ‹ 點"), "æ‹ 點");
+        for clean in ["é  é  x", "café  x", "x é  ½"] {
+            assert!(matches!(repair(clean), Cow::Borrowed(_)), "{clean:?} -> {:?}", repair(clean));
+        }
         // One character alone, with nothing around it to support it.
         assert_eq!(repair("aæ‹\u{A0}b"), "aæ‹\u{A0}b");
         // Apart from letters, it stands for itself.

@@ -269,3 +269,17 @@ mod properties {
         }
     }
 }
+
+/// Found by the fuzzer: hygiene turns the controls and Unicode spaces
+/// after an accented letter into spaces; the output must not then read as
+/// mojibake with no-break spaces made spaces (`é  ` is not `頠`), or a
+/// second cleaning would change it and a letter would be lost.
+#[test]
+fn spaces_made_by_hygiene_are_not_no_break_spaces() {
+    let c = zh_clean::Cleaner::default();
+    let input = "e\u{301}\0\0\u{1680}  e\u{301}\0\u{1680} e\u{31B} A";
+    let once = c.clean(input);
+    assert_eq!(c.clean(&once), once);
+    assert_eq!(common::letters(&once), common::letters(input));
+    assert!(matches!(repair(&once), Cow::Borrowed(_)), "{once:?}");
+}
