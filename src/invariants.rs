@@ -42,7 +42,7 @@ pub const CONVERSIONS: &str = "，。：；！？（）「」『』“”‘’�
 /// stages may reattach a mark that a space or a line end had set apart from
 /// its letter (`D ü ndar`).
 pub fn letters(s: &str) -> String {
-    let s = crate::hygiene::clean(&crate::mojibake::repair(s)).into_owned();
+    let s = crate::prepare_text(s, true, true).0;
     let mut out = String::with_capacity(s.len());
     let mut keep = |c: char| {
         if c.is_ascii() {
@@ -75,7 +75,7 @@ pub fn letters(s: &str) -> String {
 /// plus two for each run of `.` or `。` that may have become one `……`.
 /// The error names a character added and its counts.
 pub fn nothing_added(input: &str, out: &str) -> Result<(), String> {
-    let hygienic = crate::hygiene::clean(&crate::mojibake::repair(input)).into_owned();
+    let hygienic = crate::prepare_text(input, true, true).0;
     // Counting by sorting: both sides sorted, then walked together.
     let mut allowed: Vec<char> = Vec::with_capacity(hygienic.len());
     for c in hygienic.chars() {

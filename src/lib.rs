@@ -324,26 +324,7 @@ impl Cleaner {
     /// repair reads). Returns the text and how many spans and characters
     /// each changed.
     pub(crate) fn prepare<'a>(&self, text: &'a str) -> (Cow<'a, str>, usize, usize) {
-        let o = &self.options;
-        let (repaired, spans) =
-            if o.encoding { mojibake::repair_counted(text) } else { (Cow::Borrowed(text), 0) };
-        fn hygienic(on: bool, t: &str) -> (Cow<'_, str>, usize) {
-            if on { hygiene::clean_counted(t) } else { (Cow::Borrowed(t), 0) }
-        }
-        match repaired {
-            Cow::Borrowed(t) => {
-                let (h, n) = hygienic(o.hygiene, t);
-                (h, spans, n)
-            }
-            Cow::Owned(r) => {
-                let (h, n) = hygienic(o.hygiene, &r);
-                let changed = match h {
-                    Cow::Borrowed(_) => None,
-                    Cow::Owned(h) => Some(h),
-                };
-                (Cow::Owned(changed.unwrap_or(r)), spans, n)
-            }
-        }
+        prepare_text(text, self.options.encoding, self.options.hygiene)
     }
 
     /// Whether the options need the whole document at once (main-content
@@ -595,6 +576,45 @@ impl<'a> Sink<'a> {
             None => Cow::Borrowed(&self.src[..self.matched]),
         }
     }
+}
+
+/// `f` applied to `text` when `on`, keeping the borrow when `f` changes
+/// nothing; with `f`'s count.
+fn chain(text: Cow<'_, str>, on: bool, f: fn(&str) -> (Cow<'_, str>, usize)) -> (Cow<'_, str>, usize) {
+    if !on {
+        return (text, 0);
+    }
+    match text {
+        Cow::Borrowed(t) => f(t),
+        Cow::Owned(t) => {
+            let (out, n) = f(&t);
+            let changed = match out {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(o) => Some(o),
+            };
+            (Cow::Owned(changed.unwrap_or(t)), n)
+        }
+    }
+}
+
+/// The encoding repair, then hygiene (which would remove the C1 controls
+/// and no-break spaces a repair reads); and when hygiene changed the text,
+/// the repair once more, on what hygiene revealed (mojibake that controls
+/// or zero-width characters had cut, Unicode spaces that stood for no-break
+/// spaces), so that cleaned text reads alike the second time. Returns the
+/// text, the spans repaired and the characters hygiene changed.
+pub(crate) fn prepare_text(text: &str, encoding: bool, hygiene: bool) -> (Cow<'_, str>, usize, usize) {
+    let (repaired, spans) = chain(Cow::Borrowed(text), encoding, mojibake::repair_counted);
+    let (hygienic, changes) = chain(repaired, hygiene, hygiene::clean_counted);
+    if changes == 0 || !encoding {
+        return (hygienic, spans, changes);
+    }
+    let (again, more) = chain(hygienic, encoding, mojibake::repair_counted);
+    if more == 0 {
+        return (again, spans, changes);
+    }
+    let (out, changes_again) = chain(again, hygiene, hygiene::clean_counted);
+    (out, spans + more, changes + changes_again)
 }
 
 #[cfg(test)]

@@ -283,3 +283,24 @@ fn spaces_made_by_hygiene_are_not_no_break_spaces() {
     assert_eq!(common::letters(&once), common::letters(input));
     assert!(matches!(repair(&once), Cow::Borrowed(_)), "{once:?}");
 }
+
+/// What hygiene reveals is repaired in the same cleaning: mojibake cut by
+/// controls or zero-width characters, a line end made `\n`; so that a
+/// second cleaning finds nothing more.
+#[test]
+fn mojibake_revealed_by_hygiene_is_repaired_too() {
+    let c = zh_clean::Cleaner::default();
+    for (input, want) in [("é\0¦\u{200B}™æ¸¯", "香港"), ("é¦™æ¸¯\r\nç”Ÿç”¢åŠ›", "香港\n生產力")]
+    {
+        let (once, stats) = c.clean_with_stats(input);
+        assert_eq!(once, want, "{input:?}");
+        assert!(stats.encoding_repairs >= 1);
+        assert_eq!(c.clean(&once), once);
+        assert_eq!(c.clean(input), want);
+    }
+    // A Unicode space where a no-break space stood, at the end of what a
+    // first repair left: not repaired, and the same the second time.
+    let once = c.clean("æ‹\u{2003}é»ž");
+    assert_eq!(once, "æ‹ 點");
+    assert_eq!(c.clean(&once), once);
+}
