@@ -161,7 +161,8 @@ fn pass(text: &str) -> Option<(String, usize)> {
         text[..c.start].chars().next_back().is_some_and(crate::chars::is_cjk)
             || text[c.end..].chars().next().is_some_and(crate::chars::is_cjk)
     };
-    // (A run that crosses a space is never such a run: `café ½`.)
+    // Whether the run has a character that never follows a letter in real
+    // text. (A run that crosses a space never has: `café ½`.)
     let unusual = |c: &Candidate| {
         let run = &text[c.start..c.end];
         !run.contains(' ')
@@ -178,10 +179,18 @@ fn pass(text: &str) -> Option<(String, usize)> {
             let supported = neighbour || cjk_next_to(c);
             let (before, after) =
                 (letter(text[..c.start].chars().next_back()), letter(text[c.end..].chars().next()));
+            // A lone character made only of a lead and marks the later
+            // stages write themselves (`…“”‘’—·`, spaces) is never one:
+            // `é ...` cleaned is `é ……`, which must not read as `項……`
+            // the second time.
+            let only_marks = text[c.start..c.end]
+                .chars()
+                .skip(1)
+                .all(|ch| matches!(ch, '…' | '“' | '”' | '‘' | '’' | '·' | '—' | ' '));
             c.narrow > 0
                 || c.wide >= 2
-                || (!before && (!after || supported))
-                || (before && supported && unusual(c))
+                || (!only_marks
+                    && ((!before && (!after || supported)) || (before && supported && unusual(c))))
         })
         .collect();
     let spans = keep.iter().filter(|&&k| k).count();
@@ -439,6 +448,10 @@ mod tests {
     #[test]
     fn a_single_character_needs_support() {
         assert_eq!(repair("香港é¦™ café”… café ½ AIï¼Œ"), "香港香 café”… café ½ AI，");
+        // A lone character made of marks the later stages write: never.
+        for clean in ["豈 é ……豈", "x é…… y", "香 è“” 港"] {
+            assert!(matches!(repair(clean), Cow::Borrowed(_)), "{clean:?} -> {:?}", repair(clean));
+        }
         // `é …` is E9 A0 85, `項`; `é…”` is E9 85 94, `醔`.
         for clean in [
             "café … and more",

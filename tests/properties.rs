@@ -302,7 +302,11 @@ fn random_text_never_panics_loses_nothing_and_lines_clean_idempotently() {
             let c = Cleaner::new(Options::new(profile).cjk_latin_space(policy));
             for d in &docs {
                 let out = c.clean(d);
-                assert_eq!(letters(&out), letters(d), "{profile:?} {policy:?} lost text of {d:?}");
+                assert_eq!(
+                    letters(&out),
+                    common::source_letters(d),
+                    "{profile:?} {policy:?} lost text of {d:?}"
+                );
                 let line = d.replace(['\n', '\r'], " ");
                 let once = c.clean(&line);
                 assert_eq!(c.clean(&once), once, "{profile:?} {policy:?} input {line:?}");

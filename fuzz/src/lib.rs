@@ -50,7 +50,7 @@ fn pick(data: &[u8]) -> (CjkLatinSpace, Variants) {
 pub fn pipeline(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let (policy, variants) = pick(data);
-    let want = letters(&text);
+    let want = zh_clean::invariants::source_letters(&text);
     let profile = PROFILES[data.last().map_or(0, |&b| b as usize) % PROFILES.len()];
     {
         let options = Options::new(profile).cjk_latin_space(policy);

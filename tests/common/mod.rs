@@ -51,6 +51,12 @@ pub fn letters(s: &str) -> String {
     zh_clean::invariants::letters(s)
 }
 
+/// The letters of an input, after the encoding repair
+/// ([`zh_clean::invariants::source_letters`]).
+pub fn source_letters(s: &str) -> String {
+    zh_clean::invariants::source_letters(s)
+}
+
 /// The files of each directory of `dirs` (relative to the repository, such
 /// as `../shared/eval/dev3/gold`), sorted; a directory that cannot be read
 /// is reported on standard error by `test` and skipped, an empty one fails.
