@@ -38,8 +38,7 @@
 //!   leaves and the next pass turns back into a byte.
 //!
 //! Anything else stays as written. The repair runs again on its own output
-//! while it changes something (at most four times), which undoes double and
-//! triple encoding.
+//! while it changes something, which undoes double and triple encoding.
 //!
 //! # Never damaging clean text
 //!
@@ -65,8 +64,9 @@ use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// How many times the repair runs on its own output at most (one round of
-/// mojibake is undone per pass).
-const MAX_PASSES: usize = 4;
+/// mojibake is undone per pass). Each round doubles the text at least, so
+/// this many never occur; the limit only bounds the loop.
+const MAX_PASSES: usize = 32;
 
 /// `text` with its mis-decoded spans repaired (see the module docs);
 /// borrowed when there is nothing to repair.

@@ -307,6 +307,17 @@ pub(crate) fn line_cut(text: &str, lim: usize, eof: bool) -> Option<usize> {
     None
 }
 
+/// Whether the last [`REPAIR_REACH`] bytes of `s` are ASCII or ideographs
+/// only: no mis-decoded run (see [`crate::mojibake`]) ends there, so that a
+/// cut after them leaves the repair's decisions as they are on the whole.
+fn plain_before(s: &str) -> bool {
+    let from = floor_boundary(s, s.len().saturating_sub(REPAIR_REACH));
+    s[from..].chars().all(|c| c.is_ascii() || crate::chars::is_han(c))
+}
+
+/// How far the encoding repair looks around a run, with a margin.
+const REPAIR_REACH: usize = 64;
+
 /// The largest character boundary of `s` at or below `i`.
 fn floor_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
@@ -602,6 +613,9 @@ impl<'c, R: Read> Pieces<'c, R> {
                                     .chars()
                                     .next_back()
                                     .is_some_and(|p| !matches!(p, '\u{200C}' | '\u{200D}'))
+                                // The encoding repair looks a little way
+                                // around a mis-decoded run: none ends near.
+                                && plain_before(&self.raw[..from + i])
                         })
                         .map(|(i, _)| from + i);
                     if found.is_none() {
