@@ -324,6 +324,15 @@ fn sequence_at(bytes: &[u8], k: usize) -> Option<(char, usize)> {
     plausible.then_some((c, n))
 }
 
+/// Whether `c` may be part of a mis-decoded run or of the letter one
+/// starts with: a character U+0080–U+036F (Latin-1, Latin Extended,
+/// spacing modifiers, combining marks) or one Windows-1252 writes as one
+/// byte. Text without any is left alone by [`repair`], whatever surrounds
+/// it (the streaming reader cuts long lines only in such text).
+pub(crate) fn may_belong(c: char) -> bool {
+    ('\u{80}'..='\u{36F}').contains(&c) || byte_of(c).is_some()
+}
+
 /// The byte Windows-1252 (or Latin-1, where Windows-1252 has no character)
 /// decodes as `c`, if any: what a mis-decoded byte came from.
 fn byte_of(c: char) -> Option<u8> {

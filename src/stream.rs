@@ -307,12 +307,15 @@ pub(crate) fn line_cut(text: &str, lim: usize, eof: bool) -> Option<usize> {
     None
 }
 
-/// Whether the last [`REPAIR_REACH`] bytes of `s` are ASCII or ideographs
-/// only: no mis-decoded run (see [`crate::mojibake`]) ends there, so that a
-/// cut after them leaves the repair's decisions as they are on the whole.
-fn plain_before(s: &str) -> bool {
-    let from = floor_boundary(s, s.len().saturating_sub(REPAIR_REACH));
-    s[from..].chars().all(|c| c.is_ascii() || crate::chars::is_han(c))
+/// Whether the [`REPAIR_REACH`] bytes on each side of `at` in `s` (there
+/// must be that many after it) hold no character that may belong to a
+/// mis-decoded run ([`crate::mojibake::may_belong`]): no run is near, so
+/// that a cut at `at` leaves the repair's decisions as they are on the
+/// whole text.
+fn plain_around(s: &str, at: usize) -> bool {
+    let from = floor_boundary(s, at.saturating_sub(REPAIR_REACH));
+    let to = at + REPAIR_REACH;
+    to <= s.len() && !s[from..floor_boundary(s, to)].chars().any(crate::mojibake::may_belong)
 }
 
 /// How far the encoding repair looks around a run, with a margin.
@@ -614,8 +617,8 @@ impl<'c, R: Read> Pieces<'c, R> {
                                     .next_back()
                                     .is_some_and(|p| !matches!(p, '\u{200C}' | '\u{200D}'))
                                 // The encoding repair looks a little way
-                                // around a mis-decoded run: none ends near.
-                                && plain_before(&self.raw[..from + i])
+                                // around a mis-decoded run: none is near.
+                                && plain_around(&self.raw, from + i)
                         })
                         .map(|(i, _)| from + i);
                     if found.is_none() {
