@@ -145,13 +145,16 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
             ',' | ':' | ';' | '!' | '?' | '.' if phase == Phase::Context => {
                 let ell = dots(line, i);
                 if c == '.' && ell.0 >= 3 {
-                    if cjk_context(prev_nonspace, line[ell.1..].chars().find(|&c| c != ' ' && c != '\t')) {
-                        out = Some(Cow::Borrowed("……"));
-                    }
                     // Converted or not, the run is done with: none of its
                     // dots stands alone (and rescanning it from each dot
                     // would be quadratic).
                     consumed = ell.1;
+                    if cjk_context(prev_nonspace, line[ell.1..].chars().find(|&c| c != ' ' && c != '\t')) {
+                        out = Some(Cow::Borrowed("……"));
+                        // One ellipsis for the whole run of stops, `。`
+                        // after the dots included (`... 。...`).
+                        consumed = stop_run(line, i).1;
+                    }
                 } else if lone_ascii_punct(line, i, c)
                     && cjk_before(prev_nonspace)
                     && cjk_after(next_nonspace())
@@ -556,6 +559,9 @@ mod tests {
         assert_eq!(hk("然後。。.結束"), "然後……結束");
         assert_eq!(hk("然後。 . 。結束"), "然後……結束");
         assert_eq!(hk("用。。.NET"), "用。。.NET");
+        // One run of stops, one ellipsis.
+        assert_eq!(hk("然後.......... 。..........結束"), "然後……結束");
+        assert_eq!(hk("然後...。"), "然後……");
         assert_eq!(hk("然後…結束"), "然後…結束");
         assert_eq!(hk("然後⋯⋯結束"), "然後⋯⋯結束");
         assert_eq!(hk("然後……結束"), "然後……結束");
