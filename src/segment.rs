@@ -495,7 +495,7 @@ fn atomic_at(text: &str, i: usize) -> Option<usize> {
     // A Latin word, with diacritics, combining marks, hyphens and the shape
     // of code.
     let latin = |c: char| {
-        (c.is_alphanumeric() && !crate::chars::is_cjk(c) && !matches!(crate::chars::class(c), Class::Han))
+        (c.is_alphanumeric() && !crate::chars::is_cjk(c))
             || c == '_'
             || unicode_normalization::char::is_combining_mark(c)
     };
