@@ -73,12 +73,15 @@
 //! that it breaks phrases (`头󠄀发` gives `頭󠄀發`) and stays behind when its
 //! base character changes. Here, text with selectors is converted without
 //! them, each converted character is traced back to the one it came from,
-//! and a selector is put back after its base character when that character
-//! did not change: a selector names a glyph of one character, and the
-//! sequence may not exist for another. So `头󠄀发` gives `頭髮` (the phrase
-//! matches; `头` changed and its selector goes), `中󠄀` stays `中󠄀`, and `t2s`
-//! turns `邊󠄁` into `边`. This is the only place where the output differs
-//! from OpenCC 1.4.2's, which would give `頭󠄀發` and `边󠄁`.
+//! and a selector is put back after the (last) character its base became.
+//! So `头󠄀发` gives `頭󠄀髮` (the phrase matches), `中󠄀` stays `中󠄀`, and `t2s`
+//! turns `邊󠄁` into `边󠄁`. A sequence that is not registered for the new
+//! character displays as the character alone (Unicode ignores the selector
+//! then), so keeping it costs nothing, while dropping it would delete a
+//! character the earlier stages saw: punctuation and spacing decided next
+//! to the selector, and a second cleaning would decide without it. This is
+//! the only place where the output differs from OpenCC 1.4.2's, which would
+//! give `頭󠄀發` for the phrase.
 //!
 //! Automata and generated dictionaries are built on first use (tens of
 //! milliseconds for the largest) and shared by every converter in the
@@ -782,39 +785,57 @@ impl Chain {
     }
 
     /// Converts text with variation selectors: converted without them, and
-    /// each put back after its base character when that did not change.
+    /// each put back after the last character its base character became.
+    /// The selectors of characters that a phrase of another length replaced
+    /// (their output has no origin) follow the whole phrase; none is lost
+    /// and their order is kept.
     fn convert_with_selectors(&self, text: &str) -> String {
         let mut bases = String::with_capacity(text.len());
-        let mut base_chars: Vec<char> = Vec::new();
-        // Selectors after base character i, as a byte range of `text`.
-        let mut selectors: HashMap<usize, (usize, usize)> = HashMap::new();
+        let mut n_bases = 0usize;
+        // (base character index, byte range of its selectors in `text`), in
+        // text order.
+        let mut selectors: Vec<(usize, (usize, usize))> = Vec::new();
         let mut leading = 0;
         for (i, c) in text.char_indices() {
             if is_variation_selector(c) {
                 let end = i + c.len_utf8();
-                match base_chars.len().checked_sub(1) {
+                match n_bases.checked_sub(1) {
                     None => leading = end,
-                    Some(b) => {
-                        selectors.entry(b).or_insert((i, end)).1 = end;
-                    }
+                    Some(b) => match selectors.last_mut() {
+                        Some((last, range)) if *last == b => range.1 = end,
+                        _ => selectors.push((b, (i, end))),
+                    },
                 }
             } else {
                 bases.push(c);
-                base_chars.push(c);
+                n_bases += 1;
             }
         }
         let (converted, origin) = self.convert_traced(&bases);
         let mut out = String::with_capacity(text.len());
         out.push_str(&text[..leading]);
-        for (c, o) in converted.chars().zip(origin) {
-            out.push(c);
-            let o = o as usize;
-            if o != NO_ORIGIN as usize
-                && base_chars[o] == c
-                && let Some(&(s, e)) = selectors.get(&o)
-            {
-                out.push_str(&text[s..e]);
+        let mut pending = selectors.iter().peekable();
+        let mut chars = converted.chars().zip(origin.iter().copied()).peekable();
+        while let Some((c, o)) = chars.next() {
+            if o != NO_ORIGIN {
+                // Selectors of earlier bases not placed yet (a phrase of
+                // another length replaced them) go before this character.
+                while let Some(&(_, (s, e))) = pending.next_if(|&&(b, _)| b < o as usize) {
+                    out.push_str(&text[s..e]);
+                }
             }
+            out.push(c);
+            // A base that became several characters gets its selectors once,
+            // after the last of them.
+            let last_of_base = chars.peek().is_none_or(|&(_, next)| next != o);
+            if o != NO_ORIGIN && last_of_base {
+                while let Some(&(_, (s, e))) = pending.next_if(|&&(b, _)| b == o as usize) {
+                    out.push_str(&text[s..e]);
+                }
+            }
+        }
+        for &(_, (s, e)) in pending {
+            out.push_str(&text[s..e]);
         }
         out
     }
@@ -1092,12 +1113,14 @@ mod tests {
     #[test]
     fn variation_selectors_stay_with_their_character() {
         let vs = '\u{E0100}';
-        // The selector no longer breaks the phrase 头发 → 頭髮; 头 changed,
-        // so its selector goes.
-        assert_eq!(convert(Config::S2t, &format!("头{vs}发")), "頭髮");
-        // Unchanged characters keep theirs.
+        // The selector no longer breaks the phrase 头发 → 頭髮, and stays
+        // after the character its base became.
+        assert_eq!(convert(Config::S2t, &format!("头{vs}发")), format!("頭{vs}髮"));
         assert_eq!(convert(Config::S2t, &format!("中{vs}文头发")), format!("中{vs}文頭髮"));
-        assert_eq!(convert(Config::T2s, &format!("邊{vs}")), "边");
+        assert_eq!(convert(Config::T2s, &format!("邊{vs}")), format!("边{vs}"));
+        assert_eq!(convert(Config::S2hk, "酂\u{FE0F}"), "酇\u{FE0F}");
+        // A phrase of another length: the selectors follow it, in order.
+        assert_eq!(convert(Config::S2twp, &format!("U盘{vs} 内{vs}存")), format!("隨身碟{vs} 記憶體{vs}"));
         assert_eq!(
             convert(Config::T2s, &format!("{vs}中\u{FE00}\u{FE01}")),
             format!("{vs}中\u{FE00}\u{FE01}")

@@ -248,8 +248,8 @@ proptest! {
         assert_idempotent(&one_line(&s))?;
     }
 
-    /// Passes from the fixed seed; other seeds may hit the rare single-line
-    /// failures (two in 360,000 random lines) of [`known_idempotence_failures`].
+    /// Biased lines (`PROPTEST_CASES=100000` with several seeds finds no
+    /// failure; the last ones found are in `fixed_idempotence_failures`).
     #[test]
     fn biased_lines_clean_idempotently(s in biased_text()) {
         assert_idempotent(&one_line(&s))?;
@@ -314,9 +314,7 @@ fn generated_documents_rarely_clean_differently() {
 /// properties above and by the fuzzer. The first two are wrap inference,
 /// which reads line widths that cleaning changes: `.` → `。` widens a line
 /// to the 16-column minimum of a wrap width, and a line joined to a list
-/// item leaves the next one looking like its continuation. The last two
-/// are single lines with a variation selector after a Simplified
-/// ideograph (`hk` and `tw` profiles).
+/// item leaves the next one looking like its continuation.
 #[test]
 #[ignore = "known failures, kept for whoever fixes them"]
 fn known_idempotence_failures() {
@@ -324,12 +322,6 @@ fn known_idempotence_failures() {
         // (input, variants, first pass, second pass)
         ("香.香.香.香香\n香", Variants::Auto, "香。香。香。香香\n香", "香。香。香。香香香"),
         ("+ 香香香香  香香\n香\n.", Variants::Auto, "+ 香香香香香香香\n.", "+ 香香香香香香香。"),
-        // The variants stage drops a variation selector whose ideograph it
-        // converts (the selector names a glyph of the old character); the
-        // punctuation and spacing rules, which ran before with the selector
-        // between two ideographs, decide differently without it.
-        ("局酂\u{FE0F} 香香香", Variants::Auto, "局酇 香香香", "局酇香香香"),
-        ("渊\u{FE0F};香", Variants::Auto, "淵;香", "淵；香"),
     ];
     let mut failures = Vec::new();
     for profile in PROFILES {
@@ -367,6 +359,11 @@ fn fixed_idempotence_failures() {
         // A parenthesis after a name converts when it opens on CJK text,
         // spaces aside (they are gone the second time).
         ("RWTH( ，香1)", Variants::Auto, "RWTH（，香1）"),
+        // The variants stage dropped a variation selector whose ideograph
+        // it converted; the punctuation and spacing rules, which ran with
+        // the selector there, decided differently the second time.
+        ("局酂\u{FE0F} 香香香", Variants::Hk, "局酇\u{FE0F} 香香香"),
+        ("渊\u{FE0F};香", Variants::Hk, "淵\u{FE0F};香"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
