@@ -340,7 +340,11 @@ impl Spacer {
                 Decision::Remove
             };
         }
-        // Rule 4: Latin tokens, only repaired in spaced documents.
+        // Rule 4: Latin tokens, only repaired in spaced documents, except
+        // a comma or a stop standing alone where no writer sets one apart.
+        if lone_mark_debris(ctx) {
+            return Decision::Remove;
+        }
         if !self.spaced {
             return Decision::Keep;
         }
@@ -418,6 +422,34 @@ fn symbol_token_edge(ctx: &Ctx<'_>, han_left: bool) -> bool {
             Some('_') => is_code_name(ctx.left),
             _ => false,
         }
+    }
+}
+
+/// A comma or a stop that a tokenizer set apart, in any document (a text
+/// browser may have removed the other spaces of a segmented page, so the
+/// document need not look spaced): the space before a lone `,` after a
+/// Latin word or a digit (`Kubernetes , Rails`: no writer puts a space
+/// before a comma), and both spaces around a lone `,` or `.` between two
+/// digits (`3 . 4`, and `1 , 034` before a group of three). The mark must stand alone, with a space on
+/// each side: `1, 2` and `3 .` are left to the other rules.
+fn lone_mark_debris(ctx: &Ctx<'_>) -> bool {
+    let digit_end = |t: &str| t.as_bytes().last().is_some_and(u8::is_ascii_digit);
+    let digit_start = |t: &str| t.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    let word_end = |t: &str| t.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric);
+    match (ctx.left, ctx.right) {
+        // The gap before the mark.
+        (l, ",") if word_end(l) => true,
+        (l, ".") => digit_end(l) && digit_start(ctx.after_right()),
+        // The gap after it: a decimal point, or a thousands separator
+        // before a group of three digits.
+        (".", r) => digit_end(ctx.before_left) && digit_start(r),
+        (",", r) => {
+            let group = r.bytes().take_while(u8::is_ascii_digit).count();
+            digit_end(ctx.before_left)
+                && group == 3
+                && r.as_bytes().get(3).is_none_or(|b| !b.is_ascii_alphanumeric())
+        }
+        _ => false,
     }
 }
 
@@ -722,6 +754,24 @@ mod tests {
     fn with_policy(line: &str, policy: CjkLatinSpace, is_spaced: bool) -> String {
         let stats = DocStats { spaced_cjk_pairs: usize::from(is_spaced), ..DocStats::default() };
         Spacer::new(&stats, policy).fix(line).into_owned()
+    }
+
+    #[test]
+    fn a_lone_comma_or_stop_is_debris_in_any_document() {
+        for (input, want) in [
+            ("包括 Kubernetes , Rails 和 Swift", "包括 Kubernetes, Rails 和 Swift"),
+            ("佈置了 1 , 034 個水雷", "佈置了 1,034 個水雷"),
+            ("從 Python 3 . 4 開始", "從 Python 3.4 開始"),
+            ("第 1 . 2 . 3 節", "第 1.2.3 節"),
+        ] {
+            assert_eq!(clean(input), want, "{input:?}");
+            assert_eq!(spaced(input).replace(' ', ""), want.replace(' ', ""), "{input:?}");
+        }
+        // Not alone, or not between digits: the writer's own spacing.
+        assert_eq!(clean("得分 1 , 23"), "得分 1, 23");
+        for kept in ["1, 2, 3", "列表 1 ,2", "版本 3 .4", "In 2023 . Then", "a . b", "香港 , 九龍"] {
+            assert_eq!(clean(kept), kept);
+        }
     }
 
     #[test]
