@@ -334,9 +334,15 @@ fn marker(line: &str) -> Option<Marker<'_>> {
         return Some(Marker { strength: Strength::Weak, text, body });
     }
     // `1.` `1 .` `12)` followed by a space or an ideograph, never by a digit
-    // (`3 . 5` is a number).
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=3).contains(&digits) {
+    // (`3 . 5` is a number). Fullwidth digits count as the ASCII ones the
+    // punctuation stage makes of them (`１.`), so that cleaning the output
+    // again finds the same marker.
+    let (n_digits, digits) = line
+        .chars()
+        .take_while(|&c| is_digit(c))
+        .take(4)
+        .fold((0, 0), |(n, len), c| (n + 1, len + c.len_utf8()));
+    if (1..=3).contains(&n_digits) {
         let rest = &line[digits..];
         let gap = rest.len() - rest.trim_start_matches(' ').len();
         let rest = &rest[gap..];
@@ -349,14 +355,19 @@ fn marker(line: &str) -> Option<Marker<'_>> {
                 Some(c) => c == ' ' || c == '\t' || crate::chars::is_han(c),
             };
             let next_non_space = after(punct_end).chars().next();
-            if ok && !next_non_space.is_some_and(|c| c.is_ascii_digit()) {
+            if ok && !next_non_space.is_some_and(is_digit) {
                 let body = body_at(punct_end);
                 let sep = if body > punct_end { " " } else { "" };
                 let canonical_len = digits + p.len_utf8() + sep.len();
-                let text = if gap == 0 && body - punct_end == sep.len() {
+                let ascii = n_digits == digits;
+                let text = if ascii && gap == 0 && body - punct_end == sep.len() {
                     Cow::Borrowed(&line[..canonical_len])
                 } else {
-                    Cow::Owned(format!("{}{p}{sep}", &line[..digits]))
+                    let number: String = line[..digits]
+                        .chars()
+                        .map(|c| crate::chars::halfwidth_alnum(c).unwrap_or(c))
+                        .collect();
+                    Cow::Owned(format!("{number}{p}{sep}"))
                 };
                 return Some(Marker { strength: Strength::Weak, text, body });
             }
@@ -369,10 +380,10 @@ fn marker(line: &str) -> Option<Marker<'_>> {
         if let Some(end) = line[inner_start..].find(close) {
             let inner = &line[inner_start..inner_start + end];
             let is_num = !inner.is_empty()
-                && inner.len() <= 3
-                && (inner.bytes().all(|b| b.is_ascii_digit())
-                    || inner.chars().all(|c| CJK_NUMERALS.contains(&c))
-                    || (inner.len() == 1 && inner.as_bytes()[0].is_ascii_lowercase()));
+                && ((inner.chars().count() <= 3 && inner.chars().all(is_digit))
+                    || (inner.len() <= 3
+                        && (inner.chars().all(|c| CJK_NUMERALS.contains(&c))
+                            || (inner.len() == 1 && inner.as_bytes()[0].is_ascii_lowercase()))));
             if is_num {
                 let m_end = inner_start + end + close.len_utf8();
                 let body = body_at(m_end);
@@ -394,6 +405,11 @@ fn marker(line: &str) -> Option<Marker<'_>> {
         return Some(Marker { strength: Strength::Weak, text: Cow::Borrowed(&line[..m_end]), body });
     }
     None
+}
+
+/// An ASCII or a fullwidth digit.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -1119,12 +1135,27 @@ mod tests {
         assert_eq!(marker_text("一、總則").as_deref(), Some("一、"));
         assert_eq!(marker_text("- item").as_deref(), Some("- "));
         assert_eq!(marker_text("* item").as_deref(), Some("* "));
+        // Fullwidth digits, which the punctuation stage makes ASCII.
+        assert_eq!(marker_text("１. 建立").as_deref(), Some("1. "));
+        assert_eq!(marker_text("１２）第二").as_deref(), None);
+        assert_eq!(marker_text("（３）第三").as_deref(), Some("（３）"));
     }
 
     #[test]
     fn not_markers() {
-        for line in ["- 完 -", "3 . 5 米", "2023 年", "1.5 米", "-完-", "(PDF) 版", "1234. x", "x • y", "--"]
-        {
+        for line in [
+            "- 完 -",
+            "3 . 5 米",
+            "2023 年",
+            "1.5 米",
+            "-完-",
+            "(PDF) 版",
+            "1234. x",
+            "x • y",
+            "--",
+            "１２３４. x",
+            "３ . ５ 米",
+        ] {
             assert_eq!(marker_text(line), None, "{line:?}");
         }
     }

@@ -364,6 +364,9 @@ fn fixed_idempotence_failures() {
         // the selector there, decided differently the second time.
         ("局酂\u{FE0F} 香香香", Variants::Hk, "局酇\u{FE0F} 香香香"),
         ("渊\u{FE0F};香", Variants::Hk, "淵\u{FE0F};香"),
+        // A fullwidth digit before a stop was no list marker until the
+        // punctuation stage made it ASCII.
+        ("０.   A I", Variants::Auto, "0. A I"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
