@@ -300,9 +300,11 @@ fn sequence_at(bytes: &[u8], k: usize) -> Option<(char, usize)> {
         // and Arabic letters (`Ã©` is `é`); or a character Windows-1252
         // writes as one byte (`ˆ`, `˜`: a round of mojibake under another).
         // And a combining mark (`tsa̍p`). Not the rest of the range: `Ç’a`
-        // is French, not `ǒa`.
+        // is French, not `ǒa`; and of Greek, Cyrillic, Hebrew and Arabic
+        // only letters (`×·` would be U+05F7, unassigned).
         2 => {
-            matches!(bytes[k], 0xC2..=0xC5 | 0xCE..=0xD1 | 0xD7..=0xD9)
+            (matches!(bytes[k], 0xC2..=0xC5)
+                || (matches!(bytes[k], 0xCE..=0xD1 | 0xD7..=0xD9) && c.is_alphabetic()))
                 || byte_of(c).is_some()
                 || unicode_normalization::char::is_combining_mark(c)
         }
@@ -390,6 +392,13 @@ mod tests {
     fn utf8_read_as_windows_1252() {
         assert_eq!(repair("é¦™æ¸¯"), "香港");
         assert_eq!(repair("ï¼ˆé¦™æ¸¯ï¼Œ2023å¹´11æœˆ10æ—¥ï¼‰"), "（香港，2023年11月10日）");
+    }
+
+    #[test]
+    fn only_letters_of_the_other_alphabets() {
+        // D7 B7 would be U+05F7, unassigned; D7 90 is Hebrew alef.
+        assert_eq!(repair("×·"), "×·");
+        assert_eq!(repair("שלום ×\u{90}"), "שלום א");
     }
 
     #[test]

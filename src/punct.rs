@@ -227,7 +227,14 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                     pending.push((close, shut));
                 }
             }
-            '·' | '‧' | '･' if phase == Phase::Pairs && c != o.middle_dot => {
+            // Not `Â‧` → `Â·`: that is how `·` reads when mis-decoded, and
+            // the encoding repair would take it for that on a second
+            // cleaning.
+            '·' | '‧' | '･'
+                if phase == Phase::Pairs
+                    && c != o.middle_dot
+                    && !(o.middle_dot == '·' && line[..i].ends_with('Â')) =>
+            {
                 out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
             }
             '・' | '•' if phase == Phase::Pairs => {

@@ -461,7 +461,8 @@ fn token_debris(a: char, b: char) -> bool {
     // alike.
     let word = |c: char| c.is_ascii_alphanumeric() || crate::chars::halfwidth_alnum(c).is_some();
     (word(a) && matches!(b, ',' | ';' | ')' | ']' | '_' | '.'))
-        || (a.is_ascii_digit() && b == '%')
+        || ((a.is_ascii_digit() || crate::chars::halfwidth_alnum(a).is_some_and(|h| h.is_ascii_digit()))
+            && b == '%')
         || (matches!(a, '(' | '[' | '_') && word(b))
         || (a == '(' && b == ')')
 }

@@ -337,6 +337,24 @@ fn known_idempotence_failures() {
     assert!(failures.is_empty(), "not idempotent:\n{}", failures.join("\n"));
 }
 
+/// Fixed failures with the encoding repair, whose outputs depend on the
+/// profile's middle dot: an unassigned character (`×·` would be U+05F7)
+/// is no repair, and `Â·` is how `·` reads mis-decoded, so `Â‧` keeps its
+/// dot where the profile writes `·`.
+#[test]
+fn fixed_idempotence_failures_with_the_encoding_repair() {
+    for (profile, want) in
+        [(Profile::Hk, ["×·", "Â‧"]), (Profile::Tw, ["×‧", "Â‧"]), (Profile::Cn, ["×·", "Â‧"])]
+    {
+        let c = Cleaner::new(Options::new(profile));
+        for (input, want) in ["×‧", "Â‧"].into_iter().zip(want) {
+            let once = c.clean(input);
+            assert_eq!(once, want, "{profile:?}");
+            assert_eq!(c.clean(&once), once, "{profile:?}");
+        }
+    }
+}
+
 /// Failures these properties found once, now fixed: a spaced ellipsis the
 /// spacing stage closed up after punctuation had run, and the `cn` and `hk`
 /// modes going through OpenCC's reversed Taiwan table (`什麼` → `什么` →
@@ -367,6 +385,8 @@ fn fixed_idempotence_failures() {
         // A fullwidth digit before a stop was no list marker until the
         // punctuation stage made it ASCII.
         ("０.   A I", Variants::Auto, "0. A I"),
+        // Fullwidth digits before `%` are token debris as ASCII ones are.
+        ("０ %49 %", Variants::Auto, "0%49%"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
