@@ -238,7 +238,11 @@ impl Vocabulary {
 
     /// Whether the Latin word ending `before` and the one starting `after`
     /// are one word broken by the line end: the whole word occurs elsewhere
-    /// in the document, and one of the two pieces occurs nowhere but here.
+    /// in the document, and one of the two pieces occurs nowhere but here;
+    /// or the letters that meet make an English word (see
+    /// [`english_word`]) of which one piece, found nowhere else in the
+    /// document, is no word (`aw` / `ait`, `res` / `et_mock()`, `issu` /
+    /// `e`; not `some` / `thing`, nor `Hacker` / `News`).
     fn rejoins(&self, before: &str, after: &str) -> bool {
         let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
         let a = &before[before.trim_end_matches(is_word).len()..];
@@ -247,8 +251,46 @@ impl Vocabulary {
             return false;
         }
         let whole = format!("{a}{b}");
-        self.count(&whole) >= 1 && (self.count(a) <= 1 || self.count(b) <= 1)
+        if self.count(&whole) >= 1 && (self.count(a) <= 1 || self.count(b) <= 1) {
+            return true;
+        }
+        let la = &a[a.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len()..];
+        let lb = &b[..b.len() - b.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len()];
+        let broken = |piece: &str, token: &str| !english_word(piece) && self.count(token) <= 1;
+        !la.is_empty()
+            && !lb.is_empty()
+            && english_word(&format!("{la}{lb}"))
+            && (broken(la, a) || broken(lb, b))
     }
+}
+
+/// Whether `word` (ASCII letters, in any case) is an English word: one of
+/// the 40,134 lowercase words of SCOWL size 35 in `data/english/words.txt`
+/// (see its README for the source and licence).
+///
+/// The list is one sorted word per line, searched where it lies: a binary
+/// search over byte offsets, each probe widened to the line around it. The
+/// range `lo..hi` always starts and ends at line starts, so every probe
+/// finds a whole line inside it and the range shrinks by at least that
+/// line. No allocation beyond the lowercased query.
+pub(crate) fn english_word(word: &str) -> bool {
+    const WORDS: &[u8] = include_bytes!("../data/english/words.txt");
+    if word.is_empty() || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let word = word.to_ascii_lowercase();
+    let (mut lo, mut hi) = (0, WORDS.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = memchr::memrchr(b'\n', &WORDS[lo..mid]).map_or(lo, |p| lo + p + 1);
+        let end = memchr::memchr(b'\n', &WORDS[start..hi]).map_or(hi, |p| start + p);
+        match WORDS[start..end].cmp(word.as_bytes()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
 }
 
 /// Calls `f` on every Latin word of `text` (a run of two or more ASCII
@@ -304,6 +346,12 @@ const CJK_NUMERALS: &[char] = &[
 /// Whether `line` starts with a list marker.
 pub(crate) fn starts_with_marker(line: &str) -> bool {
     marker(line).is_some()
+}
+
+/// Where the text of a list item starts, when `line` (already trimmed)
+/// starts with a list marker: the marker and the spaces after it end there.
+pub(crate) fn marker_end(line: &str) -> Option<usize> {
+    marker(line).map(|m| m.body)
 }
 
 /// Recognises a list marker at the start of `line` (already trimmed).
@@ -1420,6 +1468,55 @@ mod tests {
         let text = format!("{}\n{}\n{}", para(one), para(two), para(one));
         assert!(text.lines().nth(3).is_some_and(|l| l.ends_with('。') && str_width(l) == 24), "{text}");
         assert_eq!(roundtrip(&text), format!("{one}\n\n{two}\n\n{one}"), "{text}");
+    }
+
+    #[test]
+    fn english_words_are_found_as_a_set_would_find_them() {
+        // The naive oracle: every line of the list in a set.
+        let text = std::str::from_utf8(include_bytes!("../data/english/words.txt")).expect("UTF-8");
+        let set: std::collections::HashSet<&str> = text.lines().collect();
+        assert_eq!(set.len(), 40_134);
+        for w in text.lines().step_by(7) {
+            assert!(english_word(w), "{w}");
+            // A letter more or less at either end, and the capitalised form.
+            for probe in [&w[1..], &w[..w.len() - 1], &format!("{w}q"), &format!("q{w}")] {
+                assert_eq!(english_word(probe), set.contains(probe), "{probe:?}");
+            }
+            assert!(english_word(&w.to_ascii_uppercase()), "{w}");
+        }
+        for not in ["", "aw", "ait", "res", "eff", "ction", "café", "a b", "re-do", "\n", "zzzzzz"] {
+            assert!(!english_word(not), "{not:?}");
+        }
+        for w in ["a", "await", "reset", "effect", "method", "navy", "zoos"] {
+            assert!(english_word(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn english_words_rejoin_a_broken_latin_word() {
+        // Pieces that occur nowhere else in the document.
+        let v = Vocabulary::measure(
+            "包含 aw\nait、res\net_mock() 和 side_eff\nect，貢獻（issu\ne或者PR），海軍碼頭（Nav\ny's）",
+        );
+        assert!(v.rejoins("包含 aw", "ait、"));
+        assert!(v.rejoins("res", "et_mock() 不會"));
+        assert!(v.rejoins("return_value、side_eff", "ect 或"));
+        assert!(v.rejoins("貢獻（issu", "e或者PR"));
+        assert!(v.rejoins("碼頭（Nav", "y's Pier）"));
+        // Two words, a piece the document uses on its own, or no English
+        // word: apart.
+        let v = Vocabulary::measure(
+            "some\nthing Hacker\nNews CPyth\non 以及 met\nhod 與 the\nre-release，hod 一詞",
+        );
+        for (a, b) in
+            [("some", "thing"), ("Hacker", "News"), ("CPyth", "on"), ("met", "hod"), ("the", "re-release")]
+        {
+            assert!(!v.rejoins(a, b), "{a} / {b}");
+        }
+        // Through the structure stage: a wrapped document.
+        let text = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十\n一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五 aw\nait 一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三\n一二三。";
+        let out = roundtrip(text);
+        assert!(out.contains("五 await 一"), "{out}");
     }
 
     #[test]
