@@ -108,6 +108,9 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     let mut pending: Vec<(usize, &'static str)> = Vec::new();
     let mut buf = [0u8; 4];
     let mut at = 0;
+    // Where the last closing mark this pass replaced ends: the mark that
+    // follows reads it as the fullwidth form it became.
+    let mut closed_at: Option<usize> = None;
     // Visit only the characters this phase may change, and the closing
     // marks already paired; everything in between is skipped.
     loop {
@@ -124,6 +127,7 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
         if let Some(pos) = pending.iter().position(|&(p, _)| p == i) {
             let (_, with) = pending.swap_remove(pos);
             edit.replace(i, end, with);
+            closed_at = Some(end);
             continue;
         }
         let next_nonspace = || line[end..].chars().find(|&c| c != ' ' && c != '\t');
@@ -192,11 +196,13 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
             '(' if phase == Phase::Pairs => {
                 // A call or an index in code (`println!("你好")`,
                 // `f(x, 香港)`): attached to an identifier and not opening
-                // on CJK text.
-                let call =
-                    line[..i].chars().next_back().is_some_and(|p| {
+                // on CJK text. Not after a `)` this pass made `）`
+                // (`(香)(RWTH香)`).
+                let call = closed_at != Some(i)
+                    && line[..i].chars().next_back().is_some_and(|p| {
                         p.is_ascii_alphanumeric() || matches!(p, '_' | '!' | ']' | ')' | '>')
-                    }) && !next_nonspace().is_some_and(crate::chars::is_cjk);
+                    })
+                    && !next_nonspace().is_some_and(crate::chars::is_cjk);
                 if !call
                     && let Some(close) = find_close(line, end, '(', ')')
                     && contains_cjk(&line[end..close])
@@ -227,13 +233,14 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                     pending.push((close, shut));
                 }
             }
-            // Not `Â‧` → `Â·`: that is how `·` reads when mis-decoded, and
-            // the encoding repair would take it for that on a second
-            // cleaning.
+            // Not after `Â`–`ß` (the bytes C2–DF read as Latin-1) when it
+            // writes `·` (B7): `Â·` is how `·` reads mis-decoded, `Ø·` how
+            // `ط` does, and the encoding repair would take them for that on
+            // a second cleaning.
             '·' | '‧' | '･'
                 if phase == Phase::Pairs
                     && c != o.middle_dot
-                    && !(o.middle_dot == '·' && line[..i].ends_with('Â')) =>
+                    && !(o.middle_dot == '·' && line[..i].ends_with(|p: char| ('Â'..='ß').contains(&p))) =>
             {
                 out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
             }

@@ -129,13 +129,11 @@ impl DocStats {
                     prev_at = None;
                     gap = 0;
                 }
-                // A bullet that starts a line is a list marker: the space
-                // after it is the marker's (the structure stage writes it),
-                // not evidence of spacing.
-                _ if prev.is_none()
-                    && crate::structure::BULLETS
-                        .contains(&text[i - len..i].chars().next().unwrap_or(' ')) =>
-                {
+                // A list marker that starts a line (`•`, `1.`, `（1）`):
+                // the space after it is the marker's (the structure stage
+                // writes it), not evidence of spacing.
+                _ if prev.is_none() && line_marker_end(text, i - len).is_some() => {
+                    i = line_marker_end(text, i - len).unwrap_or(i);
                     gap = 0;
                 }
                 _ => {
@@ -203,6 +201,19 @@ impl DocStats {
     pub fn has_wide_gaps(&self) -> bool {
         self.is_spaced() && self.wide_gaps > 0 && self.wide_gaps < self.single_gaps
     }
+}
+
+/// Where the text after a list marker starting at `at` (the first
+/// non-space character of a line) begins, if one does.
+fn line_marker_end(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes()[at];
+    // Only the characters a marker can start with reach the full test.
+    let may_start = b.is_ascii_digit() || matches!(b, b'-' | b'*' | b'+' | b'(') || b >= 0x80;
+    if !may_start {
+        return None;
+    }
+    let line_end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |p| at + p);
+    crate::structure::marker_end(text[at..line_end].trim_end()).map(|end| at + end)
 }
 
 /// The spacing stage configured for one document.

@@ -337,17 +337,17 @@ fn known_idempotence_failures() {
     assert!(failures.is_empty(), "not idempotent:\n{}", failures.join("\n"));
 }
 
-/// Fixed failures with the encoding repair, whose outputs depend on the
-/// profile's middle dot: an unassigned character (`×·` would be U+05F7)
-/// is no repair, and `Â·` is how `·` reads mis-decoded, so `Â‧` keeps its
-/// dot where the profile writes `·`.
+/// Fixed failures with the encoding repair: an unassigned character (`×·`
+/// would be U+05F7) is no repair, and `Â·` is how `·` reads mis-decoded
+/// (`Ø·` how `ط` does), so `‧` after `Â`–`ß` is not made `·`.
 #[test]
 fn fixed_idempotence_failures_with_the_encoding_repair() {
-    for (profile, want) in
-        [(Profile::Hk, ["×·", "Â‧"]), (Profile::Tw, ["×‧", "Â‧"]), (Profile::Cn, ["×·", "Â‧"])]
-    {
+    for profile in PROFILES {
         let c = Cleaner::new(Options::new(profile));
-        for (input, want) in ["×‧", "Â‧"].into_iter().zip(want) {
+        for input in ["×‧", "Â‧", "Ø‧", "×·"] {
+            // The Taiwan profile writes `‧` for `·`.
+            let want = if profile == Profile::Tw { "×‧" } else { input };
+            let want = if input == "×·" { want } else { input };
             let once = c.clean(input);
             assert_eq!(once, want, "{profile:?}");
             assert_eq!(c.clean(&once), once, "{profile:?}");
@@ -387,6 +387,12 @@ fn fixed_idempotence_failures() {
         ("０.   A I", Variants::Auto, "0. A I"),
         // Fullwidth digits before `%` are token debris as ASCII ones are.
         ("０ %49 %", Variants::Auto, "0%49%"),
+        // The space after a list marker is the marker's, whatever the
+        // marker (it made the document look spaced the first time only).
+        ("（1） 香,  ,U . S .", Variants::Auto, "（1） 香,,U.S."),
+        // A parenthesis after one this pass made fullwidth opens as after
+        // `）`.
+        ("(香)(RWTH香)", Variants::Auto, "（香）（RWTH香）"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
