@@ -626,6 +626,10 @@ struct PairFacts {
     ends_sentence: bool,
     /// The first line ends with CJK punctuation.
     punct_end: bool,
+    /// The second line starts with CJK text: a wrapper that breaks CJK
+    /// text anywhere filled the first line up to it (before a Latin word
+    /// it may have stopped short, the word did not fit).
+    next_cjk: bool,
 }
 
 impl PairFacts {
@@ -644,6 +648,7 @@ impl PairFacts {
             skip,
             ends_sentence: ends_sentence(a.text),
             punct_end: a.text.chars().next_back().is_some_and(crate::chars::is_cjk_punct),
+            next_cjk: b.text.chars().next().is_some_and(crate::chars::is_cjk),
         }
     }
 }
@@ -677,7 +682,7 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
     let mut continuing_min: Option<usize> = None;
     let mut continuing_widths: Vec<usize> = Vec::new();
     let mut continuing = 0usize;
-    for (a, f) in lines.iter().zip(facts) {
+    for ((a, f), b) in lines.iter().zip(facts).zip(lines.iter().skip(1)) {
         if f.skip {
             continue;
         }
@@ -692,7 +697,10 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
             if !f.ends_sentence {
                 continuing += 1;
                 continuing_widths.push(w);
-                continuing_min = Some(continuing_min.map_or(w, |c| c.min(w)));
+                if f.next_cjk {
+                    let w = w + a.indent.saturating_sub(b.indent);
+                    continuing_min = Some(continuing_min.map_or(w, |c| c.min(w)));
+                }
             }
             let full = w + slack >= width;
             at_width += usize::from(full);
@@ -716,9 +724,9 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
         // paragraph per line, unless blank lines separate the paragraphs.
         && (long >= 3 || groups >= 2 || sentence_ends == 0);
     let breaks_words = wrapped && at_width * 5 >= long * 4;
-    // The shortest long line that certainly continued (it ends no sentence):
-    // what the wrapper calls a full line. A line ending a sentence with room
-    // for more than that ended its paragraph.
+    // The shortest long line that certainly continued (it ends no sentence)
+    // onto CJK text: what the wrapper calls a full line. A line ending a
+    // sentence with room for more than that ended its paragraph.
     let fill = continuing_min.unwrap_or(width).min(width);
     // The most common of those lengths (the longest on a tie).
     continuing_widths.sort_unstable();
@@ -1005,7 +1013,10 @@ fn split_measured<'a>(
             {
                 let pw = p.len(m);
                 let long = is_long(pw, layout.width);
-                let room = long && ends_with_room(pw, p.text, text, &layout, spaced);
+                // A first line's indent (beyond the next line's: not a
+                // margin every line has) took room on it too.
+                let first_indent = p.indent.saturating_sub(line.indent);
+                let room = long && ends_with_room(pw + first_indent, p.text, text, &layout, spaced);
                 let wraps = (long && !room)
                     || word_did_not_fit(pw, p.text, text, &layout, spaced)
                     || (2 * pw >= layout.width && ends_mid_sentence(p.text));
@@ -1470,6 +1481,37 @@ mod tests {
         assert_eq!(roundtrip(&text), format!("{one}\n\n{two}\n\n{one}"), "{text}");
     }
 
+    /// Lines of a typeset page 40 columns wide (20 ideographs).
+    const FULL: &str = "甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸";
+
+    #[test]
+    fn a_line_short_before_a_latin_word_does_not_set_the_fill() {
+        // The third line stopped at 32 columns: `(pre-built)` did not fit.
+        // That is no full line, so the sentence ending at 34 columns with
+        // room for a character more ended its paragraph.
+        let text = format!(
+            "{FULL}\n{FULL}\n甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己\n(pre-built) 乙丙丁戊己庚辛壬癸甲乙丙丁戊\n{FULL}\n甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己。\n{FULL}\n{FULL}\n甲乙。"
+        );
+        let out = roundtrip(&text);
+        assert_eq!(out.lines().filter(|l| !l.is_empty()).count(), 2, "{out}");
+        assert!(out.contains("戊己。\n\n甲乙丙"), "{out}");
+    }
+
+    #[test]
+    fn a_first_line_indent_takes_room_on_the_line() {
+        // The first line is 36 columns of text after a 4-column indent:
+        // full, so the sentence at its end does not end the paragraph.
+        let text = format!(
+            "　　甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚。\n{FULL}\n{FULL}\n甲乙丙丁戊己庚辛壬。\n　　甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛\n{FULL}\n甲乙。"
+        );
+        let out = roundtrip(&text);
+        assert_eq!(out.lines().filter(|l| !l.is_empty()).count(), 2, "{out}");
+        assert!(out.starts_with("甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚。甲乙"), "{out}");
+        // A margin every line has is no indent.
+        let margin: String = text.lines().map(|l| format!("     {}\n", l.trim_start_matches('　'))).collect();
+        assert_eq!(roundtrip(&margin).lines().filter(|l| !l.is_empty()).count(), 2);
+    }
+
     #[test]
     fn english_words_are_found_as_a_set_would_find_them() {
         // The naive oracle: every line of the list in a set.
@@ -1541,12 +1583,12 @@ mod tests {
         // a blank line keeps the two apart when the output is cleaned again.
         let body = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二";
         let text = format!(
-            "{}\n  甲乙丙丁戊己庚辛壬癸。\n{}",
+            "{}\n  甲乙丙丁戊己庚辛壬。\n{}",
             wrap_in(body, 24, Measure::Columns),
             wrap_in(body, 24, Measure::Columns)
         );
         let once = roundtrip(&text);
-        assert_eq!(once, format!("{body}\n\n甲乙丙丁戊己庚辛壬癸。\n\n{body}"));
+        assert_eq!(once, format!("{body}\n\n甲乙丙丁戊己庚辛壬。\n\n{body}"));
         assert_eq!(roundtrip(&once), once);
         // Too narrow to tell in any measure: 15 columns, 24 bytes.
         assert!(!analyze("……，，香香香香\n香").wrapped);
