@@ -171,6 +171,7 @@ fn pass(text: &str) -> Option<(String, usize)> {
                 .skip(1)
                 .any(|ch| !matches!(ch, '…' | '‘' | '’' | '“' | '”' | '«' | '»' | '–' | '—' | '·' | '\u{A0}'))
     };
+    let other_alphabet = |c: &Candidate| c.out.chars().any(|ch| ('\u{370}'..='\u{6FF}').contains(&ch));
     let keep: Vec<bool> = (0..found.len())
         .map(|i| {
             let c = &found[i];
@@ -187,7 +188,17 @@ fn pass(text: &str) -> Option<(String, usize)> {
                 .chars()
                 .skip(1)
                 .all(|ch| matches!(ch, '…' | '“' | '”' | '‘' | '’' | '·' | '—' | ' '));
-            c.narrow > 0
+            // Two-byte characters: a run of several, or one that a letter or
+            // a repaired run next to it supports when it is made of such
+            // marks (`ESPAÃ‘A`; not `Ä”`, which the punctuation stage
+            // writes for `Ä」`) or decodes to a letter of another alphabet
+            // (a word of Greek or Arabic has several, a Greek letter inside
+            // a Latin name has letters around it: `Ø·` alone is no `ط`).
+            let narrow_ok = c.narrow > 1
+                || c.wide > 0
+                || ((!only_marks || before || after || neighbour)
+                    && (!other_alphabet(c) || before || after || neighbour));
+            (c.narrow > 0 && narrow_ok)
                 || c.wide >= 2
                 || (!only_marks
                     && ((!before && (!after || supported)) || (before && supported && unusual(c))))
@@ -392,6 +403,19 @@ mod tests {
     fn utf8_read_as_windows_1252() {
         assert_eq!(repair("é¦™æ¸¯"), "香港");
         assert_eq!(repair("ï¼ˆé¦™æ¸¯ï¼Œ2023å¹´11æœˆ10æ—¥ï¼‰"), "（香港，2023年11月10日）");
+    }
+
+    #[test]
+    fn a_lone_two_byte_character_of_marks_or_of_another_alphabet_needs_support() {
+        // Marks the later stages write (`”`, `…`, `·`): a letter or a
+        // repaired run must be next to it.
+        assert_eq!(repair("香Ä”"), "香Ä”");
+        assert_eq!(repair("Â…香"), "Â…香");
+        assert_eq!(repair("ESPAÃ‘A"), "ESPAÑA");
+        // A letter of another alphabet alone: no word.
+        assert_eq!(repair("U.S.Ø·香"), "U.S.Ø·香");
+        assert_eq!(repair("IL2RÎ³cKO"), "IL2RγcKO");
+        assert_eq!(repair("Ø·Ù„Ø¨"), "طلب");
     }
 
     #[test]
