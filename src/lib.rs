@@ -83,6 +83,7 @@ pub mod hygiene;
 pub mod invariants;
 #[cfg(feature = "jsonl")]
 pub mod jsonl;
+mod links;
 pub mod mojibake;
 pub mod opencc;
 mod options;

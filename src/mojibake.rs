@@ -196,8 +196,10 @@ fn pass(text: &str) -> Option<(String, usize)> {
             // a Latin name has letters around it: `Ø·` alone is no `ط`).
             let narrow_ok = c.narrow > 1
                 || c.wide > 0
-                || ((!only_marks || before || after || neighbour)
-                    && (!other_alphabet(c) || before || after || neighbour));
+                || before
+                || after
+                || neighbour
+                || (!only_marks && !other_alphabet(c));
             (c.narrow > 0 && narrow_ok)
                 || c.wide >= 2
                 || (!only_marks

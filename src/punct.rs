@@ -111,6 +111,9 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     // Where the last closing mark this pass replaced ends: the mark that
     // follows reads it as the fullwidth form it became.
     let mut closed_at: Option<usize> = None;
+    // Links are copied as they are (see `crate::links`).
+    let links = crate::links::spans(line);
+    let mut next_link = 0;
     // Visit only the characters this phase may change, and the closing
     // marks already paired; everything in between is skipped.
     loop {
@@ -118,6 +121,16 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
         let Some(i) = [next_candidate(line, at, phase), next_pending].into_iter().flatten().min() else {
             break;
         };
+        while links.get(next_link).is_some_and(|&(_, e)| e <= i) {
+            next_link += 1;
+        }
+        if let Some(&(s, e)) = links.get(next_link)
+            && s <= i
+            && !pending.iter().any(|&(p, _)| p == i)
+        {
+            at = e;
+            continue;
+        }
         let c = crate::chars::decode_at(line, i).0;
         // The last non-space character before this one, in the text as it
         // was (the marks this phase replaces never decide its other cases).
@@ -546,6 +559,19 @@ mod tests {
         assert_eq!(hk("(A (甲) B)"), "（A （甲） B）");
         assert_eq!(hk("( CAx )"), "( CAx )");
         assert_eq!(hk("(未關閉"), "(未關閉");
+    }
+
+    #[test]
+    fn nothing_inside_a_link_converts() {
+        assert_eq!(
+            hk("見 https://zh.wikipedia.org/wiki/香港_(城市) 頁面"),
+            "見 https://zh.wikipedia.org/wiki/香港_(城市) 頁面"
+        );
+        assert_eq!(hk("見https://a.b/c?x=1,y=2，然後(香港)"), "見https://a.b/c?x=1,y=2，然後（香港）");
+        assert_eq!(hk("（網址 www.hkpc.org/香港;a 在此）"), "（網址 www.hkpc.org/香港;a 在此）");
+        // The link ends at whitespace or CJK punctuation; what follows converts.
+        assert_eq!(hk("見 http://x.y/z 香港, 九龍"), "見 http://x.y/z 香港， 九龍");
+        assert_eq!(hk("香港ＡＩ https://ｘ.y 香港"), "香港AI https://ｘ.y 香港");
     }
 
     #[test]

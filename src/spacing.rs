@@ -318,6 +318,21 @@ impl Spacer {
         };
         let (lc, rc) = (class(l), class(r));
         let wide = self.wide_gaps && ctx.run.len() >= 2;
+        // Rule 0: a space around a link stays one space (a linkifier would
+        // run the link on into text glued after it, and GitHub's links
+        // start only after whitespace), except next to punctuation, which
+        // ends a link anyway or is trimmed from its end.
+        // In a spaced document a single gap next to a link is debris (a
+        // segmenter cut the link: its pieces join), unless ideographs glued
+        // after the link would run into it, or a letter or digit glued
+        // before it would make it no link.
+        let original = !self.spaced || wide;
+        let punct = |c: Class| matches!(c, Class::CjkPunct | Class::AsciiPunct);
+        if (!punct(rc) && ends_link(ctx) && (original || rc == Class::Han))
+            || (!punct(lc) && starts_link(ctx) && (original || lc == Class::Alnum))
+        {
+            return if ctx.run == " " { Decision::Keep } else { Decision::Single };
+        }
         // Rule 1: CJK punctuation, two ideographs, shared punctuation next to CJK.
         if lc == Class::CjkPunct || rc == Class::CjkPunct {
             return Decision::Remove;
@@ -434,6 +449,17 @@ fn symbol_token_edge(ctx: &Ctx<'_>, han_left: bool) -> bool {
             _ => false,
         }
     }
+}
+
+/// Whether the run ends a link (`https://a.b/c 頁面`); see `crate::links`.
+fn ends_link(ctx: &Ctx<'_>) -> bool {
+    memchr::memchr(b'.', ctx.left.as_bytes()).is_some() && crate::links::ends_with_link(ctx.left)
+}
+
+/// Whether the run starts a link (`見 https://a.b`).
+fn starts_link(ctx: &Ctx<'_>) -> bool {
+    ctx.right.starts_with(['h', 'f', 'w'])
+        && crate::links::spans(ctx.right).first().is_some_and(|&(s, _)| s == 0)
 }
 
 /// A comma or a stop that a tokenizer set apart, in any document (a text
@@ -688,10 +714,14 @@ fn single_letters(ctx: &Ctx<'_>) -> bool {
 fn pangu_insert(text: &str) -> Cow<'_, str> {
     let mut edit = Edit::new(text);
     let mut prev: Option<Class> = None;
+    // Never inside a link (`https://example.com/這是URL`).
+    let links = crate::links::spans(text);
+    let in_link = |i: usize| links.iter().any(|&(s, e)| s < i && i < e);
     for (i, c) in text.char_indices() {
         let cls = class(c);
         if let Some(p) = prev
             && ((p == Class::Han && cls == Class::Alnum) || (p == Class::Alnum && cls == Class::Han))
+            && !in_link(i)
         {
             edit.insert(i, " ");
         }
@@ -769,6 +799,20 @@ mod tests {
     }
 
     #[test]
+    fn a_space_around_a_link_stays() {
+        // Clean text keeps its spaces; a spaced document keeps one after a
+        // link before an ideograph (glued, it would run into the link).
+        assert_eq!(clean("見 https://a.b/c 頁面"), "見 https://a.b/c 頁面");
+        assert_eq!(
+            spaced("見 https://zh.wikipedia.org/wiki/香港_(城市) 頁面 。"),
+            "見https://zh.wikipedia.org/wiki/香港_(城市) 頁面。"
+        );
+        assert_eq!(spaced("網站 www.hkpc.org 網站"), "網站www.hkpc.org 網站");
+        // Punctuation after a link needs no space.
+        assert_eq!(spaced("見 https://a.b ， 頁面"), "見https://a.b，頁面");
+    }
+
+    #[test]
     fn a_lone_comma_or_stop_is_debris_in_any_document() {
         for (input, want) in [
             ("包括 Kubernetes , Rails 和 Swift", "包括 Kubernetes, Rails 和 Swift"),
@@ -815,6 +859,11 @@ mod tests {
         assert_eq!(clean("使用 Python 寫程式"), "使用 Python 寫程式");
         assert_eq!(with_policy("使用 Python 寫", CjkLatinSpace::Remove, false), "使用Python寫");
         assert_eq!(with_policy("使用Python   寫", CjkLatinSpace::Pangu, false), "使用 Python 寫");
+        // Never inside a link; at its ends, yes.
+        assert_eq!(
+            with_policy("見https://example.com/這是URL文件.html說明", CjkLatinSpace::Pangu, false),
+            "見 https://example.com/這是URL文件.html說明"
+        );
         assert_eq!(with_policy("國際AI 及", CjkLatinSpace::Keep, true), "國際AI 及");
     }
 

@@ -1,0 +1,145 @@
+//! Where the links of a line lie: text no stage may change.
+//!
+//! A URL is copied into a browser or a linkifier byte for byte, so the
+//! punctuation stage must not make its ASCII brackets fullwidth
+//! (`https://zh.wikipedia.org/wiki/香港_(城市)`), and the spacing stage must
+//! not glue CJK text onto its end, which would move the end of the link.
+//!
+//! The spans follow GitHub's extended autolinks, which is what most
+//! linkifiers do: a link starts at `http://`, `https://`, `ftp://` or `www.`
+//! (not inside a word) and runs to the next whitespace, ideographs included
+//! (paths of Chinese Wikipedia), but not past CJK punctuation (`，` `。`
+//! `」`) or typographic quotes (`”`), which no URL writes unescaped and
+//! which end the link for a reader. Trailing `. , : ; ! ? ' " * _ ~` are not part of it, nor a
+//! closing `)` without its `(` in the link.
+
+/// The byte ranges of the links in `line`, in order. Empty (and no
+/// allocation) when the line has no `://` and no `www.`.
+pub(crate) fn spans(line: &str) -> Vec<(usize, usize)> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = next_start(bytes, from) {
+        let end = link_end(line, p);
+        if end > p {
+            out.push((p, end));
+            from = end;
+        } else {
+            from = p + 1;
+        }
+    }
+    out
+}
+
+/// Whether `token` (a piece of text without whitespace) ends with a link.
+pub(crate) fn ends_with_link(token: &str) -> bool {
+    spans(token).last().is_some_and(|&(_, e)| e == token.len())
+}
+
+/// Where the next link may start at or after `from`: the scheme's first
+/// letter or the `w` of `www.`, not after an ASCII letter or digit.
+fn next_start(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let rest = bytes.get(at..)?;
+        let colon = memchr::memmem::find(rest, b"://").map(|p| at + p);
+        let www = memchr::memmem::find(rest, b"www.").map(|p| at + p);
+        let cand = match (colon, www) {
+            (Some(c), Some(w)) if w < c => Start::Www(w),
+            (Some(c), _) => Start::Scheme(c),
+            (None, Some(w)) => Start::Www(w),
+            (None, None) => return None,
+        };
+        let start = match cand {
+            Start::Scheme(c) => {
+                let scheme = [&b"https"[..], b"http", b"ftp"].into_iter().find(|s| bytes[..c].ends_with(s));
+                scheme.map(|s| c - s.len())
+            }
+            Start::Www(w) => Some(w),
+        };
+        let next = match cand {
+            Start::Scheme(c) => c + 3,
+            Start::Www(w) => w + 4,
+        };
+        // Not inside a word; fullwidth letters and digits count as the
+        // ASCII ones the punctuation stage makes of them.
+        let word_before = |s: usize| {
+            std::str::from_utf8(&bytes[s.saturating_sub(3)..s])
+                .ok()
+                .and_then(|t| t.chars().next_back())
+                .is_some_and(|c| c.is_ascii_alphanumeric() || crate::chars::halfwidth_alnum(c).is_some())
+                || (s > 0 && bytes[s - 1].is_ascii_alphanumeric())
+        };
+        if let Some(s) = start
+            && s >= from
+            && !word_before(s)
+        {
+            return Some(s);
+        }
+        at = next;
+    }
+}
+
+enum Start {
+    Scheme(usize),
+    Www(usize),
+}
+
+/// The end of the link starting at `start` (`start` itself when what
+/// follows the scheme is empty).
+fn link_end(line: &str, start: usize) -> usize {
+    let body = line[start..]
+        .char_indices()
+        .find(|&(_, c)| {
+            c.is_whitespace() || matches!(c, '<' | '“' | '”' | '‘' | '’') || crate::chars::is_cjk_punct(c)
+        })
+        .map_or(line.len(), |(k, _)| start + k);
+    let mut end = body;
+    loop {
+        let link = &line[start..end];
+        if let Some(t) = link.strip_suffix(['.', ',', ':', ';', '!', '?', '\'', '"', '*', '_', '~']) {
+            end = start + t.len();
+        } else if link.ends_with(')') && link.matches(')').count() > link.matches('(').count() {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    // Nothing after the scheme or `www.`: no link.
+    let minimal = line[start..].find("://").map_or(4, |p| p + 3);
+    if end <= start + minimal { start } else { end }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links(line: &str) -> Vec<&str> {
+        spans(line).into_iter().map(|(s, e)| &line[s..e]).collect()
+    }
+
+    #[test]
+    fn links_run_to_whitespace_or_cjk_punctuation() {
+        assert_eq!(
+            links("見 https://zh.wikipedia.org/wiki/香港_(城市) 頁面"),
+            ["https://zh.wikipedia.org/wiki/香港_(城市)"]
+        );
+        assert_eq!(links("見https://a.b/c，然後"), ["https://a.b/c"]);
+        assert_eq!(links("網址：www.hkpc.org。"), ["www.hkpc.org"]);
+        assert_eq!(links("（https://a.b/x）"), ["https://a.b/x"]);
+        assert_eq!(links("see (https://a.b/x), and ftp://f.g/h."), ["https://a.b/x", "ftp://f.g/h"]);
+        assert_eq!(links("a http://x.y/z<b>"), ["http://x.y/z"]);
+        assert_eq!(links("‘http://x.y/z”Ａ"), ["http://x.y/z"]);
+    }
+
+    #[test]
+    fn no_link() {
+        for line in
+            ["", "香港", "awww.x", "xhttps://a.b", "２http://a.b", "https://", "www.", "re://x", "http:/a"]
+        {
+            assert!(links(line).is_empty(), "{line:?}");
+        }
+        assert!(ends_with_link("見https://a.b/c"));
+        assert!(!ends_with_link("https://a.b/c。"));
+    }
+}
