@@ -142,6 +142,7 @@ pub fn is_ambiguous_punct(c: char) -> bool {
         | '\u{2014}' // — em dash
         | '\u{2015}' // ― horizontal bar
         | '\u{2026}' // … ellipsis
+        | '\u{22EF}' // ⋯ midline ellipsis (CJK typesetting)
         | '\u{2018}'
             ..='\u{201F}' // ‘ ’ ‚ ‛ “ ” „ ‟
         | '\u{2025}' // ‥
@@ -290,7 +291,7 @@ mod tests {
 
     #[test]
     fn ambiguous_punctuation_is_not_cjk_on_its_own() {
-        for c in "·‧•–—…“”‘’".chars() {
+        for c in "·‧•–—…⋯“”‘’".chars() {
             assert_eq!(class(c), Class::AmbiguousPunct, "{c:?}");
             assert!(!is_cjk(c));
         }

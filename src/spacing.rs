@@ -333,6 +333,14 @@ impl Spacer {
         {
             return if ctx.run == " " { Decision::Keep } else { Decision::Single };
         }
+        // A combining mark belongs to the letter before it: a space before
+        // one is debris (`tsa ̍p`). Not where the two would compose (`e ́`):
+        // the text would no longer be NFC, which hygiene made it.
+        if unicode_normalization::char::is_combining_mark(r)
+            && unicode_normalization::char::compose(l, r).is_none()
+        {
+            return Decision::Remove;
+        }
         // Rule 1: CJK punctuation, two ideographs, shared punctuation next to CJK.
         if lc == Class::CjkPunct || rc == Class::CjkPunct {
             return Decision::Remove;
@@ -796,6 +804,20 @@ mod tests {
     fn with_policy(line: &str, policy: CjkLatinSpace, is_spaced: bool) -> String {
         let stats = DocStats { spaced_cjk_pairs: usize::from(is_spaced), ..DocStats::default() };
         Spacer::new(&stats, policy).fix(line).into_owned()
+    }
+
+    #[test]
+    fn a_space_before_a_combining_mark_is_debris() {
+        assert_eq!(clean("tsa \u{30D}p 與 gō o"), "tsa\u{30D}p 與 gō o");
+        // Not where letter and mark would compose: `é` is written composed.
+        assert_eq!(clean("caf e \u{301}"), "caf e \u{301}");
+        assert_eq!(spaced("香港 的 tsa \u{30D}p"), "香港的tsa\u{30D}p");
+    }
+
+    #[test]
+    fn midline_ellipses_join_like_ellipses() {
+        assert_eq!(spaced("然後 ⋯ ⋯ 結束"), "然後⋯⋯結束");
+        assert_eq!(spaced("然後 … … 結束"), "然後……結束");
     }
 
     #[test]
