@@ -172,6 +172,8 @@ fn pass(text: &str) -> Option<(String, usize)> {
                 .any(|ch| !matches!(ch, '…' | '‘' | '’' | '“' | '”' | '«' | '»' | '–' | '—' | '·' | '\u{A0}'))
     };
     let other_alphabet = |c: &Candidate| c.out.chars().any(|ch| ('\u{370}'..='\u{6FF}').contains(&ch));
+    // A C1 control decoded: a step of a double repair, never text alone.
+    let control = |c: &Candidate| c.out.chars().any(|ch| ('\u{80}'..='\u{9F}').contains(&ch));
     let keep: Vec<bool> = (0..found.len())
         .map(|i| {
             let c = &found[i];
@@ -200,7 +202,7 @@ fn pass(text: &str) -> Option<(String, usize)> {
                 || after
                 || neighbour
                 || (!only_marks && !other_alphabet(c));
-            (c.narrow > 0 && narrow_ok)
+            (c.narrow > 0 && narrow_ok && (!control(c) || neighbour || c.narrow > 1))
                 || c.wide >= 2
                 || (!only_marks
                     && ((!before && (!after || supported)) || (before && supported && unusual(c))))
@@ -339,6 +341,15 @@ fn sequence_at(bytes: &[u8], k: usize) -> Option<(char, usize)> {
     plausible.then_some((c, n))
 }
 
+/// Whether `a` followed by `b` reads as a mis-decoded two-byte character:
+/// `a` is one of `Â`–`ß` (the lead bytes C2–DF read as Latin-1) and `b` a
+/// character Windows-1252 writes as a continuation byte (80–BF: `·`, `²`,
+/// `…`, `“`). The later stages never glue such a pair (the repair would
+/// take it for one character when the text is cleaned again).
+pub(crate) fn reads_mis_decoded(a: char, b: char) -> bool {
+    ('\u{C2}'..='\u{DF}').contains(&a) && byte_of(b).is_some_and(|x| (0x80..=0xBF).contains(&x))
+}
+
 /// Whether `c` may be part of a mis-decoded run or of the letter one
 /// starts with: a character U+0080–U+036F (Latin-1, Latin Extended,
 /// spacing modifiers, combining marks) or one Windows-1252 writes as one
@@ -418,6 +429,13 @@ mod tests {
         assert_eq!(repair("U.S.Ø·香"), "U.S.Ø·香");
         assert_eq!(repair("IL2RÎ³cKO"), "IL2RγcKO");
         assert_eq!(repair("Ø·Ù„Ø¨"), "طلب");
+    }
+
+    #[test]
+    fn a_lone_control_is_no_repair() {
+        assert_eq!(repair("Â…AI"), "Â…AI");
+        assert_eq!(repair("香Â“A"), "香Â“A");
+        assert!(reads_mis_decoded('Â', '²') && reads_mis_decoded('Ø', '·') && !reads_mis_decoded('A', '·'));
     }
 
     #[test]

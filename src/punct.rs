@@ -253,7 +253,10 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
             '·' | '‧' | '･'
                 if phase == Phase::Pairs
                     && c != o.middle_dot
-                    && !(o.middle_dot == '·' && line[..i].ends_with(|p: char| ('Â'..='ß').contains(&p))) =>
+                    && !line[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|p| crate::mojibake::reads_mis_decoded(p, o.middle_dot)) =>
             {
                 out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
             }

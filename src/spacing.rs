@@ -333,6 +333,10 @@ impl Spacer {
         {
             return if ctx.run == " " { Decision::Keep } else { Decision::Single };
         }
+        // Never glue what would read as a mis-decoded character (`Â ²`).
+        if crate::mojibake::reads_mis_decoded(l, r) {
+            return self.keep();
+        }
         // A combining mark belongs to the letter before it: a space before
         // one is debris (`tsa ̍p`). Not where the two would compose (`e ́`):
         // the text would no longer be NFC, which hygiene made it.

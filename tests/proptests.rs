@@ -339,29 +339,36 @@ fn known_idempotence_failures() {
 
 /// Fixed failures with the encoding repair: an unassigned character (`×·`
 /// would be U+05F7) is no repair; `Â·` is how `·` reads mis-decoded (`Ø·`
-/// how `ط` does), so `‧` after `Â`–`ß` is not made `·`; and a lone
-/// two-byte character that a stage assembled (spacing joins `Ø ·`, the
-/// `cn` profile writes `Ä”`) is no repair without support.
+/// how `ط` does), so `‧` after `Â`–`ß` is not made `·`; a lone two-byte
+/// character that a stage assembled (the `cn` profile writes `Ä”`) is no
+/// repair without support, nor a lone C1 control (`Â…`); and the spacing
+/// stage never glues such a pair (`Ø ·`, `Â ²`).
 #[test]
 fn fixed_idempotence_failures_with_the_encoding_repair() {
+    let cases = [
+        // (input, hk and cn, tw)
+        ("×‧", "×‧", "×‧"),
+        ("Â‧", "Â‧", "Â‧"),
+        ("Ø‧", "Ø‧", "Ø‧"),
+        ("×·", "×·", "×‧"),
+        ("U . S .Ø ·香", "U.S.Ø ·香", "U.S.Ø‧香"),
+        ("Â …香 香", "Â …香香", "Â …香香"),
+        ("Â… A I， ：", "Â…AI，：", "Â…AI，："),
+        ("Â ²香香香 ，", "Â ²香香香，", "Â ²香香香，"),
+    ];
     for profile in PROFILES {
         let c = Cleaner::new(Options::new(profile));
-        for input in ["×‧", "Â‧", "Ø‧", "×·", "U . S .Ø ·香", "Â …香 香", "「香A\u{308}」"]
-        {
-            // The Taiwan profile writes `‧` for `·`.
-            let want = if profile == Profile::Tw { "×‧" } else { input };
-            let want = match input {
-                "×·" => want,
-                "U . S .Ø ·香" if profile == Profile::Tw => "U.S.Ø‧香",
-                "U . S .Ø ·香" => "U.S.Ø·香",
-                "Â …香 香" => "Â…香香",
-                "「香A\u{308}」" if profile == Profile::Cn => "“香Ä”",
-                "「香A\u{308}」" => "「香Ä」",
-                _ => input,
-            };
+        for (input, want, tw) in cases {
+            let want = if profile == Profile::Tw { tw } else { want };
             let once = c.clean(input);
-            assert_eq!(once, want, "{profile:?}");
-            assert_eq!(c.clean(&once), once, "{profile:?}");
+            assert_eq!(once, want, "{profile:?} {input:?}");
+            assert_eq!(c.clean(&once), once, "{profile:?} {input:?}");
+        }
+        // Quotes by profile.
+        for input in ["「香A\u{308}」", "香Â「A I香」"] {
+            let once = c.clean(input);
+            assert_eq!(c.clean(&once), once, "{profile:?} {input:?}");
+            assert!(once.contains(['Ä', 'Â']), "{profile:?} {once:?}");
         }
     }
 }
