@@ -331,7 +331,7 @@ impl Spacer {
         if (!punct(rc) && ends_link(ctx) && (original || rc == Class::Han))
             || (!punct(lc) && starts_link(ctx) && (original || lc == Class::Alnum))
         {
-            return if ctx.run == " " { Decision::Keep } else { Decision::Single };
+            return self.keep();
         }
         // Never glue what would read as a mis-decoded character (`Â ²`).
         if crate::mojibake::reads_mis_decoded(l, r) {

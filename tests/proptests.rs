@@ -411,6 +411,9 @@ fn fixed_idempotence_failures() {
         // A parenthesis after one this pass made fullwidth opens as after
         // `）`.
         ("(香)(RWTH香)", Variants::Auto, "（香）（RWTH香）"),
+        // A space next to a link is kept as the document's other spaces
+        // are (one space in a spaced document), not made one space.
+        ("http://x.y/z4 . 0  A I", Variants::Auto, "http://x.y/z4.0  A I"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
