@@ -10,8 +10,8 @@
 //! (not inside a word) and runs to the next whitespace, ideographs included
 //! (paths of Chinese Wikipedia), but not past CJK punctuation (`，` `。`
 //! `」`) or typographic quotes (`”`), which no URL writes unescaped and
-//! which end the link for a reader. Trailing `. , : ; ! ? ' " * _ ~` are not part of it, nor a
-//! closing `)` without its `(` in the link.
+//! which end the link for a reader, nor past a `)` that closes a `(` opened
+//! before the link. Trailing `. , : ; ! ? ' " * _ ~` are not part of it.
 
 /// The byte ranges of the links in `line`, in order. Empty (and no
 /// allocation) when the line has no `://` and no `www.`.
@@ -88,9 +88,17 @@ enum Start {
 /// The end of the link starting at `start` (`start` itself when what
 /// follows the scheme is empty).
 fn link_end(line: &str, start: usize) -> usize {
+    // A `)` that closes a `(` opened before the link ends it too.
+    let mut depth = 0usize;
     let body = line[start..]
         .char_indices()
         .find(|&(_, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => return true,
+                ')' => depth -= 1,
+                _ => {}
+            }
             c.is_whitespace() || matches!(c, '<' | '“' | '”' | '‘' | '’') || crate::chars::is_cjk_punct(c)
         })
         .map_or(line.len(), |(k, _)| start + k);
@@ -130,6 +138,8 @@ mod tests {
         assert_eq!(links("see (https://a.b/x), and ftp://f.g/h."), ["https://a.b/x", "ftp://f.g/h"]);
         assert_eq!(links("a http://x.y/z<b>"), ["http://x.y/z"]);
         assert_eq!(links("‘http://x.y/z”Ａ"), ["http://x.y/z"]);
+        assert_eq!(links("(香http://x.y/z)０"), ["http://x.y/z"]);
+        assert_eq!(links("http://x.y/a_(b)c d"), ["http://x.y/a_(b)c"]);
     }
 
     #[test]

@@ -326,7 +326,9 @@ impl Spacer {
         // segmenter cut the link: its pieces join), unless ideographs glued
         // after the link would run into it, or a letter or digit glued
         // before it would make it no link.
-        let original = !self.spaced || wide;
+        // (Wide or not: a wide gap kept as one space is a single gap the
+        // next time, and must be decided alike.)
+        let original = !self.spaced;
         let punct = |c: Class| matches!(c, Class::CjkPunct | Class::AsciiPunct);
         if (!punct(rc) && ends_link(ctx) && (original || rc == Class::Han))
             || (!punct(lc) && starts_link(ctx) && (original || lc == Class::Alnum))
@@ -512,7 +514,7 @@ fn token_debris(a: char, b: char) -> bool {
     (word(a) && matches!(b, ',' | ';' | ')' | ']' | '_' | '.'))
         || ((a.is_ascii_digit() || crate::chars::halfwidth_alnum(a).is_some_and(|h| h.is_ascii_digit()))
             && b == '%')
-        || (matches!(a, '(' | '[' | '_') && word(b))
+        || (matches!(a, '(' | '[' | '{' | '_') && word(b))
         || (a == '(' && b == ')')
 }
 

@@ -414,6 +414,9 @@ fn fixed_idempotence_failures() {
         // A space next to a link is kept as the document's other spaces
         // are (one space in a spaced document), not made one space.
         ("http://x.y/z4 . 0  A I", Variants::Auto, "http://x.y/z4.0  A I"),
+        // A link ends at a `)` that closes a `(` opened before it.
+        ("(香http://x.y/z)０", Variants::Auto, "（香http://x.y/z）0"),
+        ("{  http://x.y/z香\u{a0}㐀， ，", Variants::Auto, "{http://x.y/z香 㐀，，"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
