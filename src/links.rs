@@ -16,10 +16,9 @@
 /// The byte ranges of the links in `line`, in order. Empty (and no
 /// allocation) when the line has no `://` and no `www.`.
 pub(crate) fn spans(line: &str) -> Vec<(usize, usize)> {
-    let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = next_start(bytes, from) {
+    while let Some(p) = next_start(line, from) {
         let end = link_end(line, p);
         if end > p {
             out.push((p, end));
@@ -37,38 +36,31 @@ pub(crate) fn ends_with_link(token: &str) -> bool {
 }
 
 /// Where the next link may start at or after `from`: the scheme's first
-/// letter or the `w` of `www.`, not after an ASCII letter or digit.
-fn next_start(bytes: &[u8], from: usize) -> Option<usize> {
+/// letter or the `w` of `www.`, not after a letter or digit (fullwidth ones
+/// count as the ASCII ones the punctuation stage makes of them).
+fn next_start(line: &str, from: usize) -> Option<usize> {
+    let bytes = line.as_bytes();
     let mut at = from;
     loop {
         let rest = bytes.get(at..)?;
         let colon = memchr::memmem::find(rest, b"://").map(|p| at + p);
         let www = memchr::memmem::find(rest, b"www.").map(|p| at + p);
-        let cand = match (colon, www) {
-            (Some(c), Some(w)) if w < c => Start::Www(w),
-            (Some(c), _) => Start::Scheme(c),
-            (None, Some(w)) => Start::Www(w),
+        // The candidate start (none when no scheme we know ends at `://`)
+        // and where to look next.
+        let (start, next) = match (colon, www) {
+            (Some(c), Some(w)) if w < c => (Some(w), w + 4),
+            (Some(c), _) => {
+                let scheme = [&b"https"[..], b"http", b"ftp"].into_iter().find(|s| bytes[..c].ends_with(s));
+                (scheme.map(|s| c - s.len()), c + 3)
+            }
+            (None, Some(w)) => (Some(w), w + 4),
             (None, None) => return None,
         };
-        let start = match cand {
-            Start::Scheme(c) => {
-                let scheme = [&b"https"[..], b"http", b"ftp"].into_iter().find(|s| bytes[..c].ends_with(s));
-                scheme.map(|s| c - s.len())
-            }
-            Start::Www(w) => Some(w),
-        };
-        let next = match cand {
-            Start::Scheme(c) => c + 3,
-            Start::Www(w) => w + 4,
-        };
-        // Not inside a word; fullwidth letters and digits count as the
-        // ASCII ones the punctuation stage makes of them.
         let word_before = |s: usize| {
-            std::str::from_utf8(&bytes[s.saturating_sub(3)..s])
-                .ok()
-                .and_then(|t| t.chars().next_back())
+            line[..s]
+                .chars()
+                .next_back()
                 .is_some_and(|c| c.is_ascii_alphanumeric() || crate::chars::halfwidth_alnum(c).is_some())
-                || (s > 0 && bytes[s - 1].is_ascii_alphanumeric())
         };
         if let Some(s) = start
             && s >= from
@@ -78,11 +70,6 @@ fn next_start(bytes: &[u8], from: usize) -> Option<usize> {
         }
         at = next;
     }
-}
-
-enum Start {
-    Scheme(usize),
-    Www(usize),
 }
 
 /// The end of the link starting at `start` (`start` itself when what
@@ -105,12 +92,10 @@ fn link_end(line: &str, start: usize) -> usize {
     let mut end = body;
     loop {
         let link = &line[start..end];
-        if let Some(t) = link.strip_suffix(['.', ',', ':', ';', '!', '?', '\'', '"', '*', '_', '~']) {
-            end = start + t.len();
-        } else if link.ends_with(')') && link.matches(')').count() > link.matches('(').count() {
-            end -= 1;
-        } else {
-            break;
+        // (Its parentheses balance: a `)` without its `(` ended it above.)
+        match link.strip_suffix(['.', ',', ':', ';', '!', '?', '\'', '"', '*', '_', '~']) {
+            Some(t) => end = start + t.len(),
+            None => break,
         }
     }
     // Nothing after the scheme or `www.`: no link.
