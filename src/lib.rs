@@ -370,11 +370,20 @@ impl Cleaner {
                         sink.push("\n");
                     }
                     if let Some(s) = stats.as_deref_mut() {
-                        s.lines_joined += unit.lines - 1;
                         match unit.kind {
                             structure::UnitKind::Paragraph => s.paragraphs += 1,
                             structure::UnitKind::ListItem => s.list_items += 1,
+                            structure::UnitKind::Heading => s.headings += 1,
+                            structure::UnitKind::Code => s.code_blocks += 1,
                         }
+                        if unit.kind != structure::UnitKind::Code {
+                            s.lines_joined += unit.lines - 1;
+                        }
+                    }
+                    if unit.kind == structure::UnitKind::Code {
+                        // Verbatim: no later stage touches code.
+                        sink.push(&unit.body);
+                        continue;
                     }
                     sink.push(&unit.marker);
                     sink.push_cow(self.fix_line(

@@ -20,6 +20,10 @@ pub struct Stats {
     pub paragraphs: usize,
     /// List items written.
     pub list_items: usize,
+    /// Markdown headings written.
+    pub headings: usize,
+    /// Code blocks (fenced or indented) written verbatim.
+    pub code_blocks: usize,
     /// Hard-wrapped lines re-joined to the line before them.
     pub lines_joined: usize,
     /// Spaces and tabs the spacing stage removed.
@@ -41,6 +45,8 @@ impl Stats {
         self.hygiene_changes += other.hygiene_changes;
         self.paragraphs += other.paragraphs;
         self.list_items += other.list_items;
+        self.headings += other.headings;
+        self.code_blocks += other.code_blocks;
         self.lines_joined += other.lines_joined;
         self.spaces_removed += other.spaces_removed;
         self.punctuation_changed += other.punctuation_changed;
@@ -58,7 +64,7 @@ impl Stats {
     pub fn to_line(&self) -> String {
         format!(
             "bytes_in={} bytes_out={} lines_in={} lines_out={} encoding_repairs={} hygiene_changes={} paragraphs={} list_items={} \
-             lines_joined={} spaces_removed={} punctuation_changed={} characters_converted={}",
+             headings={} code_blocks={} lines_joined={} spaces_removed={} punctuation_changed={} characters_converted={}",
             self.bytes_in,
             self.bytes_out,
             self.lines_in,
@@ -67,6 +73,8 @@ impl Stats {
             self.hygiene_changes,
             self.paragraphs,
             self.list_items,
+            self.headings,
+            self.code_blocks,
             self.lines_joined,
             self.spaces_removed,
             self.punctuation_changed,

@@ -189,11 +189,18 @@ fn is_blank(line: &str) -> bool {
 }
 
 /// The end of the first block of `text` (see [`Blocks`]); `None` when the
-/// block reaches the end of `text`.
+/// block reaches the end of `text`. A blank line inside a fenced code block
+/// ends no block: the structure stage keeps the block whole.
 fn block_end(text: &str, blocks: Blocks) -> Option<usize> {
     let mut line_start = 0;
     let mut after_blank = false;
+    let mut fences = crate::structure::Fences::default();
     for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        if blocks != Blocks::Lines && fences.step(&text[line_start..nl]) {
+            after_blank = false;
+            line_start = nl + 1;
+            continue;
+        }
         let blank = is_blank(&text[line_start..nl]);
         let ends = match blocks {
             Blocks::Lines => true,
@@ -330,34 +337,21 @@ fn floor_boundary(s: &str, i: usize) -> usize {
     i
 }
 
-/// The last place in `text` where the whole text would be cut the same:
-/// the last block end (see [`Blocks`]).
+/// The last place in `text` (which starts a block) where the whole text
+/// would be cut the same: the last block end (see [`Blocks`]), found
+/// forwards, since whether a blank line is inside a fenced code block
+/// depends on the lines before it.
 fn natural_cut(text: &str, blocks: Blocks) -> Option<(usize, bool)> {
     if blocks == Blocks::Lines {
         return text.rfind('\n').map(|nl| (nl + 1, false));
     }
-    let mut end = text.rfind('\n');
-    // Whether the line after the one looked at (scanning backwards) is
-    // blank and ends a block with it.
-    while let Some(e) = end {
-        let start_nl = text[..e].rfind('\n');
-        let line = &text[start_nl.map_or(0, |s| s + 1)..e];
-        if is_blank(line) {
-            let ends = match blocks {
-                Blocks::TwoBlank => {
-                    // The line before must be blank too.
-                    let prev = start_nl.map(|s| &text[text[..s].rfind('\n').map_or(0, |p| p + 1)..s]);
-                    prev.is_some_and(is_blank)
-                }
-                _ => true,
-            };
-            if ends {
-                return Some((e + 1, true));
-            }
-        }
-        end = start_nl;
+    let mut last = None;
+    let mut start = 0;
+    while let Some(e) = block_end(&text[start..], blocks) {
+        start += e;
+        last = Some((start, true));
     }
-    None
+    last
 }
 
 /// Cleans `reader` into `writer`; see the [module documentation](self).
@@ -747,6 +741,9 @@ mod tests {
             "",
             "\n",
             "   \n \n",
+            // Blank lines inside a fenced code block end no piece.
+            "說明 如下 ：\n```\nx = 1  # 註釋\n\n\nprint( \"你好\" )\n```\n\n完成 。\n",
+            "```\n\n\n甲 乙\n",
         ];
         for t in texts {
             let whole = Cleaner::default().clean(t);

@@ -60,9 +60,21 @@
 //! lines is wrapped (with at least three lines that certainly continue),
 //! single blank lines are not paragraph breaks; two in a row still are.
 //!
-//! A line that starts with a weak marker (`-`, `*`, a number) right after a
-//! full line is a continuation, not a list item: wrapping can put `- 2025年`
-//! at the start of a line.
+//! A line that starts with a weak marker (`-`, `*`, a number, a Markdown
+//! heading's `#`) right after a full line is a continuation, not a list
+//! item: wrapping can put `- 2025年` or `# F` at the start of a line.
+//!
+//! ## Markdown
+//!
+//! * A **heading** (`#` to `######`, a space, text) is a unit of one line:
+//!   its marker keeps its space, nothing is joined onto it.
+//! * A **code block** is one unit written verbatim: a fenced block from its
+//!   opening fence (three or more backticks or tildes, indented at most
+//!   three spaces) to the closing one — or to the end of the text when
+//!   none comes — blank lines inside it included; an indented block is a
+//!   run of lines after a blank line, each indented four columns beyond the
+//!   document's margin, that reads as code (mostly ASCII, with a sign such
+//!   as `=`, `;`, `{` or `f(`). Code lines are not evidence of wrapping.
 //!
 //! ## Output
 //!
@@ -85,6 +97,13 @@ pub enum UnitKind {
     Paragraph,
     /// A line that starts with a list marker, with its wrapped continuation.
     ListItem,
+    /// A Markdown heading line (`# 標題`): its marker and the space after
+    /// it are kept, nothing is joined onto it.
+    Heading,
+    /// A fenced or indented code block, kept verbatim: its lines, their
+    /// indentation and the blank lines inside it are written as they came,
+    /// and no later stage touches it.
+    Code,
 }
 
 /// One paragraph or list item.
@@ -127,6 +146,9 @@ pub struct Layout {
     /// Whether a blank line follows every line (some PDF extractors write
     /// lines double-spaced): single blank lines then do not end paragraphs.
     pub double_spaced: bool,
+    /// The smallest indentation of a line, in columns: the document's left
+    /// margin. An indented code block is indented four columns beyond it.
+    pub margin: usize,
 }
 
 impl Layout {
@@ -139,6 +161,7 @@ impl Layout {
         fill: 0,
         typical: 0,
         double_spaced: false,
+        margin: 0,
     };
 }
 
@@ -321,6 +344,9 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
 enum Strength {
     Strong,
     Weak,
+    /// A Markdown heading (`#` to `######` and a space): starts a unit
+    /// anywhere and ends it with its line.
+    Heading,
 }
 
 /// A list marker found at the start of a line.
@@ -354,11 +380,26 @@ pub(crate) fn marker_end(line: &str) -> Option<usize> {
     marker(line).map(|m| m.body)
 }
 
-/// Recognises a list marker at the start of `line` (already trimmed).
+/// Recognises a list marker (or a Markdown heading's) at the start of
+/// `line` (already trimmed).
 fn marker(line: &str) -> Option<Marker<'_>> {
     let first = line.chars().next()?;
+    // `#` to `######`, a space or tab, then text: a Markdown heading. Its
+    // space is the heading's, not the spacing stage's (`#標題` is a tag).
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t']) {
+        let body = body_at_after(line, hashes);
+        if body < line.len() {
+            let text = if body == hashes + 1 && line.as_bytes()[hashes] == b' ' {
+                Cow::Borrowed(&line[..body])
+            } else {
+                Cow::Owned(format!("{} ", &line[..hashes]))
+            };
+            return Some(Marker { strength: Strength::Heading, text, body });
+        }
+    }
     let after = |n: usize| line[n..].trim_start_matches([' ', '\t']);
-    let body_at = |n: usize| line.len() - after(n).len();
+    let body_at = |n: usize| body_at_after(line, n);
     // Bullets: a marker whether or not a space follows.
     if BULLETS.contains(&first) {
         let n = first.len_utf8();
@@ -455,6 +496,12 @@ fn marker(line: &str) -> Option<Marker<'_>> {
     None
 }
 
+/// Where the text after a marker that ends at byte `n` starts: past the
+/// spaces and tabs after it.
+fn body_at_after(line: &str, n: usize) -> usize {
+    line.len() - line[n..].trim_start_matches([' ', '\t']).len()
+}
+
 /// An ASCII or a fullwidth digit.
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
@@ -473,7 +520,166 @@ fn ends_sentence(line: &str) -> bool {
 /// assert_eq!(layout.width, 42);
 /// ```
 pub fn analyze(text: &str) -> Layout {
-    analyze_lines(&measured_lines(text))
+    layout_of(&measured_lines(text))
+}
+
+/// The layout of `lines`: their margin, and the wrapping the lines outside
+/// code blocks show (code is never wrapped text).
+fn layout_of(lines: &[Line<'_>]) -> Layout {
+    let margin = margin(lines);
+    let code = code_blocks(lines, margin);
+    let layout = if code.is_empty() {
+        analyze_lines(lines)
+    } else {
+        let mut prose = lines.to_vec();
+        for line in code.into_iter().flatten() {
+            prose[line] = Line { text: "", len: [0; 3], separators: [0; 3], ..prose[line] };
+        }
+        analyze_lines(&prose)
+    };
+    Layout { margin, ..layout }
+}
+
+/// The smallest code indentation (see [`code_indent`]) of a line that is
+/// not blank.
+fn margin(lines: &[Line<'_>]) -> usize {
+    lines.iter().filter(|l| !l.is_blank()).map(|l| code_indent(l.raw)).min().unwrap_or(0)
+}
+
+/// Leading indentation as Markdown counts it for code: a space is a
+/// column, a tab goes on to the next multiple of four.
+fn code_indent(raw: &str) -> usize {
+    let mut col = 0;
+    for b in raw.bytes() {
+        match b {
+            b' ' => col += 1,
+            b'\t' => col = (col / 4 + 1) * 4,
+            _ => break,
+        }
+    }
+    col
+}
+
+/// A code fence: up to three spaces, then three or more backticks or
+/// tildes (a backtick fence's info string holds no backtick). Returns the
+/// fence character and how many there are.
+fn fence(raw: &str) -> Option<(u8, usize)> {
+    let t = raw.trim_start_matches(' ');
+    if raw.len() - t.len() > 3 {
+        return None;
+    }
+    let c = *t.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = t.bytes().take_while(|&b| b == c).count();
+    (n >= 3 && !(c == b'`' && t[n..].contains('`'))).then_some((c, n))
+}
+
+/// Fenced code blocks, as a forward pass over whole lines meets them. A
+/// block runs from an opening fence to a closing one (the same character,
+/// at least as many, nothing after them), or to the end of the text when
+/// none comes, as in CommonMark. The stream reads lines with it too, so as
+/// never to cut a piece inside a block.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fences {
+    open: Option<(u8, usize)>,
+}
+
+impl Fences {
+    /// Reads the next line (`raw`, without its `\n`); whether it belongs to
+    /// a fenced block (its fences included).
+    pub(crate) fn step(&mut self, raw: &str) -> bool {
+        match self.open {
+            Some((c, n)) => {
+                let closes = fence(raw).is_some_and(|(d, m)| {
+                    d == c
+                        && m >= n
+                        && raw.trim_start_matches(' ')[m..].trim_end_matches([' ', '\t']).is_empty()
+                });
+                if closes {
+                    self.open = None;
+                }
+                true
+            }
+            None => {
+                self.open = fence(raw);
+                self.open.is_some()
+            }
+        }
+    }
+
+    /// Whether a block is open after the lines read so far.
+    pub(crate) fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+}
+
+/// The code blocks among `lines`, as ranges of line indices, in order:
+///
+/// * fenced blocks (see [`Fences`]);
+/// * indented blocks, as Markdown writes them: lines after a blank line (or
+///   at the start), up to the next blank line, every one indented at least
+///   four columns beyond the document's `margin`, that read as code
+///   ([`looks_like_code`]: indented paragraphs and centred titles do not).
+fn code_blocks(lines: &[Line<'_>], margin: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut fences = Fences::default();
+    let mut i = 0;
+    while i < lines.len() {
+        if fences.step(lines[i].raw) {
+            let start = i;
+            i += 1;
+            while i < lines.len() && fences.is_open() {
+                fences.step(lines[i].raw);
+                i += 1;
+            }
+            // A block left open ends with the text, not with the blank
+            // lines after its last line.
+            let end = if fences.is_open() {
+                start + 1 + lines[start + 1..i].iter().rposition(|l| !l.is_blank()).map_or(0, |p| p + 1)
+            } else {
+                i
+            };
+            out.push(start..end);
+            continue;
+        }
+        if !lines[i].is_blank() && (i == 0 || lines[i - 1].is_blank()) {
+            let end = i + lines[i..]
+                .iter()
+                .take_while(|l| !l.is_blank() && code_indent(l.raw) >= margin + 4)
+                .count();
+            if end > i && lines.get(end).is_none_or(Line::is_blank) && looks_like_code(&lines[i..end]) {
+                out.push(i..end);
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether indented lines read as code rather than as an indented
+/// paragraph or a centred title: at least half of their characters are
+/// ASCII, and they hold a sign prose seldom has (`=` `{` `}` `;` `<` `>`
+/// `#` `$` `\` `[` `]` `|`, or a name followed by `(`).
+fn looks_like_code(lines: &[Line<'_>]) -> bool {
+    let (mut ascii, mut other, mut sign) = (0usize, 0usize, false);
+    for line in lines {
+        let mut prev = ' ';
+        for c in line.text.chars().filter(|c| !c.is_whitespace()) {
+            if c.is_ascii() {
+                ascii += 1;
+            } else {
+                other += 1;
+            }
+            sign |= matches!(c, '=' | '{' | '}' | ';' | '<' | '>' | '#' | '$' | '\\' | '[' | ']' | '|')
+                || (c == '(' && (prev.is_ascii_alphanumeric() || prev == '_'));
+            prev = c;
+        }
+    }
+    sign && ascii >= other
 }
 
 /// One line of the input: its text without indentation and trailing
@@ -481,6 +687,10 @@ pub fn analyze(text: &str) -> Layout {
 /// units a wrapper may count.
 #[derive(Debug, Clone, Copy)]
 struct Line<'a> {
+    /// Byte offset of the line in the document.
+    start: usize,
+    /// The whole line, indentation and trailing whitespace included.
+    raw: &'a str,
     text: &'a str,
     /// Leading whitespace in columns (a space or tab 1, U+3000 2).
     indent: usize,
@@ -503,14 +713,23 @@ impl Line<'_> {
 
 /// The lines of `text` (after hygiene), measured.
 fn measured_lines(text: &str) -> Vec<Line<'_>> {
-    text.split('\n').map(measure_line).collect()
+    let mut start = 0;
+    text.split('\n')
+        .map(|raw| {
+            let line = measure_line(start, raw);
+            start += raw.len() + 1;
+            line
+        })
+        .collect()
 }
 
-fn measure_line(raw: &str) -> Line<'_> {
+fn measure_line(start: usize, raw: &str) -> Line<'_> {
     let body = raw.trim_start_matches([' ', '\t', '\u{3000}']);
     let indent = raw[..raw.len() - body.len()].chars().map(|c| if c == '\u{3000}' { 2 } else { 1 }).sum();
     let text = body.trim_end_matches([' ', '\t']);
     Line {
+        start,
+        raw,
         text,
         indent,
         len: [str_width(text), text.chars().count(), text.len()],
@@ -579,9 +798,14 @@ fn double_spaced(lines: &[Line<'_>]) -> bool {
     let mut groups = 0usize;
     let mut single = 0usize;
     let mut run = 0usize;
-    for l in
-        lines.iter().chain(std::iter::once(&Line { text: "", indent: 0, len: [0; 3], separators: [0; 3] }))
-    {
+    for l in lines.iter().chain(std::iter::once(&Line {
+        start: 0,
+        raw: "",
+        text: "",
+        indent: 0,
+        len: [0; 3],
+        separators: [0; 3],
+    })) {
         if l.is_blank() {
             if run > 0 {
                 groups += 1;
@@ -738,7 +962,8 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
             typical = run[0];
         }
     }
-    let layout = Layout { width, wrapped, breaks_words, measure: m, fill, typical, double_spaced: false };
+    let layout =
+        Layout { width, wrapped, breaks_words, measure: m, fill, typical, double_spaced: false, margin: 0 };
     (layout, if wrapped { long } else { 0 }, continuing)
 }
 
@@ -956,9 +1181,10 @@ fn is_long(line_width: usize, wrap_width: usize) -> bool {
 /// ```
 pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>> {
     let lines = measured_lines(text);
-    let layout = if unwrap { analyze_lines(&lines) } else { Layout::UNWRAPPED };
+    let layout =
+        if unwrap { layout_of(&lines) } else { Layout { margin: margin(&lines), ..Layout::UNWRAPPED } };
     let vocabulary = if layout.wrapped { Vocabulary::for_junctions(text) } else { Vocabulary::default() };
-    split_measured(lines, layout, stats, &vocabulary)
+    split_measured(text, lines, layout, stats, &vocabulary)
 }
 
 /// [`split`] with a layout and a vocabulary decided beforehand (for a
@@ -969,10 +1195,11 @@ pub fn split_with<'a>(
     stats: &DocStats,
     vocabulary: &Vocabulary,
 ) -> Vec<Group<'a>> {
-    split_measured(measured_lines(text), layout, stats, vocabulary)
+    split_measured(text, measured_lines(text), layout, stats, vocabulary)
 }
 
 fn split_measured<'a>(
+    doc: &'a str,
     lines: Vec<Line<'a>>,
     layout: Layout,
     stats: &DocStats,
@@ -984,7 +1211,25 @@ fn split_measured<'a>(
     let mut prev: Option<Line<'a>> = None;
     let m = layout.measure;
     let spaced = stats.is_spaced();
+    let mut code = code_blocks(&lines, layout.margin).into_iter().peekable();
+    let mut code_end = 0;
     for (i, line) in lines.iter().enumerate() {
+        // A code block is one unit, its lines as they came.
+        if i < code_end {
+            continue;
+        }
+        if let Some(block) = code.next_if(|b| b.start == i) {
+            let last = &lines[block.end - 1];
+            group.push(Unit {
+                kind: UnitKind::Code,
+                marker: Cow::Borrowed(""),
+                body: Cow::Borrowed(&doc[line.start..last.start + last.raw.len()]),
+                lines: block.len(),
+            });
+            code_end = block.end;
+            prev = None;
+            continue;
+        }
         if line.is_blank() {
             if layout.double_spaced && is_single_blank(&lines, i) {
                 continue;
@@ -997,6 +1242,8 @@ fn split_measured<'a>(
         }
         let text = line.text;
         let mk = marker(text);
+        // Whether the line starts a heading (then nothing joins onto it).
+        let mut heading = false;
         // Whether a paragraph rule (a short last line, an indent) ended the
         // previous paragraph where the line would otherwise have gone on:
         // the new one is then set apart by a blank line, so that cleaning
@@ -1056,9 +1303,14 @@ fn split_measured<'a>(
                 if paragraph_break && !group.is_empty() {
                     groups.push(std::mem::take(&mut group));
                 }
+                heading = mk.as_ref().is_some_and(|m| m.strength == Strength::Heading);
                 let unit = match mk {
                     Some(mk) => Unit {
-                        kind: UnitKind::ListItem,
+                        kind: if mk.strength == Strength::Heading {
+                            UnitKind::Heading
+                        } else {
+                            UnitKind::ListItem
+                        },
                         marker: mk.text,
                         body: Cow::Borrowed(&text[mk.body..]),
                         lines: 1,
@@ -1073,7 +1325,8 @@ fn split_measured<'a>(
                 group.push(unit);
             }
         }
-        prev = Some(*line);
+        // Nothing joins onto a heading.
+        prev = if heading { None } else { Some(*line) };
     }
     if !group.is_empty() {
         groups.push(group);
@@ -1141,7 +1394,7 @@ mod tests {
     use crate::chars::width;
 
     fn stand_apart(before: &str, after: &str) -> bool {
-        lines_stand_apart(&measure_line(before), &measure_line(after))
+        lines_stand_apart(&measure_line(0, before), &measure_line(0, after))
     }
 
     #[test]
@@ -1219,6 +1472,94 @@ mod tests {
         }
     }
 
+    fn kinds(text: &str) -> Vec<(UnitKind, String)> {
+        split(text, true, &DocStats::measure(text))
+            .into_iter()
+            .flatten()
+            .map(|u| (u.kind, format!("{}{}", u.marker, u.body)))
+            .collect()
+    }
+
+    #[test]
+    fn markdown_headings_are_units_of_one_line() {
+        use UnitKind::*;
+        assert_eq!(
+            kinds("# 標題\n內容 在 這裡\n##\t第二 節\n#標籤 不是 標題"),
+            [
+                (Heading, "# 標題".into()),
+                (Paragraph, "內容 在 這裡".into()),
+                (Heading, "## 第二 節".into()),
+                (Paragraph, "#標籤 不是 標題".into()),
+            ]
+        );
+        // Seven hashes, or nothing after them, make no heading.
+        assert_eq!(kinds("####### 甲")[0].0, Paragraph);
+        assert_eq!(kinds("# ")[0].0, Paragraph);
+        // After a line filled to the width, `# F` goes on the sentence.
+        let text = "音樂理論中組成的音有#A、#B、#C、#D、#E、\n# F、#G及#A。";
+        let wrapped = "一二三四五六七八九十一二三四五六七八九十\n".repeat(3) + text;
+        let units = kinds(&wrapped);
+        assert!(units.iter().all(|(k, _)| *k == Paragraph), "{units:?}");
+    }
+
+    #[test]
+    fn fenced_code_blocks_are_kept_whole() {
+        use UnitKind::*;
+        let text = "說明 如下 ：\n```python\nx = 1  # 註釋\n\n\n    return x\n```\n完成 。\n\n後 文";
+        assert_eq!(
+            kinds(text),
+            [
+                (Paragraph, "說明 如下 ：".into()),
+                (Code, "```python\nx = 1  # 註釋\n\n\n    return x\n```".into()),
+                (Paragraph, "完成 。".into()),
+                (Paragraph, "後 文".into()),
+            ]
+        );
+        // A longer closing fence closes; a shorter one or other text is code.
+        assert_eq!(kinds("~~~~\n~~~\n```\n~~~~~\n甲")[0], (Code, "~~~~\n~~~\n```\n~~~~~".into()));
+        // A fence left open runs to the end of the text, not its blank lines.
+        assert_eq!(kinds("甲\n```\nx = 1\n\n\n"), [(Paragraph, "甲".into()), (Code, "```\nx = 1".into())]);
+        // Not fences: two backticks, a backtick in a backtick fence's info
+        // string, four spaces of indentation.
+        for text in ["``\n甲", "``` a`b\n甲", "    ```\n甲"] {
+            assert!(kinds(text).iter().all(|(k, _)| *k == Paragraph), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn indented_code_blocks_are_kept_whole() {
+        use UnitKind::*;
+        let text = "範例 ：\n\n    def f(x):\n        return x  # 註釋\n\n\tx = f(1)\n";
+        assert_eq!(
+            kinds(text),
+            [
+                (Paragraph, "範例 ：".into()),
+                (Code, "    def f(x):\n        return x  # 註釋".into()),
+                (Code, "\tx = f(1)".into()),
+            ]
+        );
+        // Indented prose, a centred title, a paragraph's indented line, and
+        // code indented only as far as the document's margin are text.
+        for text in [
+            "甲\n\n    第一 段 縮排 的 文字 (見下) 。",
+            "甲\n\n                 模組 (Module)",
+            "甲\n    x = f(1)",
+            "    甲\n\n    x = f(1)",
+        ] {
+            assert!(kinds(text).iter().all(|(k, _)| *k == Paragraph), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn code_lines_are_no_evidence_of_wrapping() {
+        // Lines of code of one width do not make the text around them
+        // wrapped.
+        let code = "```\n".to_string() + &"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx = 1\n".repeat(6) + "```\n";
+        let text = code + "短的 一行\n另一 行";
+        assert!(!analyze(&text).wrapped);
+        assert_eq!(kinds(&text).len(), 3);
+    }
+
     #[test]
     fn blank_lines_separate_groups() {
         assert_eq!(roundtrip("甲\n\n\n乙\n \n丙"), "甲\n\n乙\n\n丙");
@@ -1273,7 +1614,8 @@ mod tests {
                 measure: Measure::Columns,
                 fill: 20,
                 typical: 20,
-                double_spaced: false
+                double_spaced: false,
+                margin: 0
             }
         );
         assert_eq!(roundtrip(&wrapped), text);

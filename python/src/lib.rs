@@ -388,6 +388,8 @@ fn stats_dict<'py>(py: Python<'py>, s: &Stats) -> PyResult<Bound<'py, PyDict>> {
         ("hygiene_changes", s.hygiene_changes),
         ("paragraphs", s.paragraphs),
         ("list_items", s.list_items),
+        ("headings", s.headings),
+        ("code_blocks", s.code_blocks),
         ("lines_joined", s.lines_joined),
         ("spaces_removed", s.spaces_removed),
         ("punctuation_changed", s.punctuation_changed),

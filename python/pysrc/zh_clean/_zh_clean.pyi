@@ -77,6 +77,8 @@ class Stats(TypedDict):
     hygiene_changes: int
     paragraphs: int
     list_items: int
+    headings: int
+    code_blocks: int
     lines_joined: int
     spaces_removed: int
     punctuation_changed: int
