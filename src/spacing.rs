@@ -395,6 +395,14 @@ impl Spacer {
         if wide && !token_debris(l, r) {
             return Decision::Single;
         }
+        // A segmenter cuts a Latin word at each letter outside ASCII
+        // (`D ü ndar`, `Beno î t`): such a letter standing alone joins the
+        // Latin letters it meets.
+        if (cut_out_letter(ctx.left) && r.is_alphabetic() && is_latin(r))
+            || (cut_out_letter(ctx.right) && l.is_alphabetic() && is_latin(l))
+        {
+            return Decision::Remove;
+        }
         match (lc, rc) {
             (Class::Alnum, Class::Alnum) => {
                 if self.wide_gaps || single_letters(ctx) {
@@ -705,6 +713,24 @@ fn is_code_name(token: &str) -> bool {
         || (t.starts_with("__") && t.len() > 2)
 }
 
+/// A Latin letter (ASCII or not).
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || (matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF) && c.is_alphabetic())
+}
+
+/// A token that a segmenter cut out of a Latin word: one Latin letter
+/// outside ASCII with the combining marks after it (`ü`, `ế`), or combining
+/// marks alone (`tsa ̍ p`: the mark belongs to the letter before it).
+fn cut_out_letter(token: &str) -> bool {
+    let mut cs = token.chars();
+    let combining = unicode_normalization::char::is_combining_mark;
+    match cs.next() {
+        Some(c) if combining(c) => cs.all(combining),
+        Some(c) => !c.is_ascii() && is_latin(c) && cs.all(combining),
+        None => false,
+    }
+}
+
 /// `A I` → `AI`, `3 D` → `3D`: two single characters split apart, neither
 /// part of a longer word, not both lowercase (`a b`) and not both digits.
 fn single_letters(ctx: &Ctx<'_>) -> bool {
@@ -724,22 +750,50 @@ fn single_letters(ctx: &Ctx<'_>) -> bool {
 }
 
 /// The `pangu` policy also inserts a space where an ideograph touches a
-/// Latin letter or digit.
+/// Latin token, spaced as a whole as pangu.js and autocorrect space it: a
+/// run of letters and digits with the ASCII symbols attached to them
+/// (`C++`, `100%`, `-5`, `$100`, `/etc/passwd`, `@name`). Brackets, quotes
+/// and sentence punctuation at the ends of the run are not part of the
+/// token (`(C++)` keeps its brackets on the ideographs), nor is a lone
+/// leading `/` (`新界/Kowloon`: a path has two); no space goes inside a link.
 fn pangu_insert(text: &str) -> Cow<'_, str> {
+    // Characters of a token, and those its ends do not keep.
+    let token_char = |c: char| {
+        c.is_ascii_graphic()
+            || class(c) == Class::Alnum
+            || unicode_normalization::char::is_combining_mark(c)
+            || matches!(c, '°' | '€' | '£' | '¥')
+    };
+    const NOT_AT_ENDS: &[char] =
+        &['(', ')', '[', ']', '{', '}', '<', '>', '"', '\'', '`', '*', ',', ';', ':', '!', '?'];
     let mut edit = Edit::new(text);
-    let mut prev: Option<Class> = None;
-    // Never inside a link (`https://example.com/這是URL`).
     let links = crate::links::spans(text);
     let in_link = |i: usize| links.iter().any(|&(s, e)| s < i && i < e);
-    for (i, c) in text.char_indices() {
-        let cls = class(c);
-        if let Some(p) = prev
-            && ((p == Class::Han && cls == Class::Alnum) || (p == Class::Alnum && cls == Class::Han))
-            && !in_link(i)
-        {
-            edit.insert(i, " ");
+    let is_han = |c: Option<char>| c.is_some_and(|c| class(c) == Class::Han);
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        if !token_char(c) {
+            i += c.len_utf8();
+            continue;
         }
-        prev = Some(cls);
+        let start = i;
+        let end = text[start..].find(|c: char| !token_char(c)).map_or(text.len(), |n| start + n);
+        let run = &text[start..end];
+        // The token: the run without what its ends do not keep.
+        let mut lead = run.len() - run.trim_start_matches(NOT_AT_ENDS).len();
+        let tail = run.trim_end_matches(NOT_AT_ENDS).trim_end_matches('.').len().max(lead);
+        if run[lead..tail].starts_with('/') && run[lead..tail].matches('/').count() == 1 {
+            lead += 1;
+        }
+        if run[lead..tail].chars().any(|c| class(c) == Class::Alnum) {
+            if lead == 0 && is_han(text[..start].chars().next_back()) && !in_link(start) {
+                edit.insert(start, " ");
+            }
+            if tail == run.len() && is_han(text[end..].chars().next()) && !in_link(end) {
+                edit.insert(end, " ");
+            }
+        }
+        i = end;
     }
     edit.finish()
 }
@@ -810,6 +864,20 @@ mod tests {
     fn with_policy(line: &str, policy: CjkLatinSpace, is_spaced: bool) -> String {
         let stats = DocStats { spaced_cjk_pairs: usize::from(is_spaced), ..DocStats::default() };
         Spacer::new(&stats, policy).fix(line).into_owned()
+    }
+
+    #[test]
+    fn a_letter_cut_out_of_a_latin_word_joins_it() {
+        check_spaced(&[
+            ("作者 D ü ndar 與 Beno î t 合作", "作者Dündar與Benoît合作"),
+            ("台 羅 tsa ̍ p - g ō o 是 十五", "台羅tsa̍p-gōo是十五"),
+            ("É mile 的 書", "Émile的書"),
+            ("越南 語 Vi ệ t Nam 的", "越南語Việt Nam的"),
+        ]);
+        // An original (wide) gap stays.
+        let line = "法語 的 à  la  carte 一 詞";
+        let stats = DocStats::measure(line);
+        assert_eq!(Spacer::new(&stats, CjkLatinSpace::Auto).fix(line), "法語的à la carte一詞");
     }
 
     #[test]
@@ -893,6 +961,31 @@ mod tests {
             "見 https://example.com/這是URL文件.html說明"
         );
         assert_eq!(with_policy("國際AI 及", CjkLatinSpace::Keep, true), "國際AI 及");
+    }
+
+    #[test]
+    fn pangu_spaces_a_token_with_its_symbols_as_a_whole() {
+        let pangu = |line: &str| with_policy(line, CjkLatinSpace::Pangu, false);
+        for (input, want) in [
+            ("查看/etc/passwd文件", "查看 /etc/passwd 文件"),
+            ("用C++和C#寫", "用 C++ 和 C# 寫"),
+            ("增長100%左右", "增長 100% 左右"),
+            ("溫度-5度", "溫度 -5 度"),
+            ("價格$100元", "價格 $100 元"),
+            ("聯絡@name謝謝", "聯絡 @name 謝謝"),
+            ("編輯~/.gdbinit檔", "編輯 ~/.gdbinit 檔"),
+            ("第3章", "第 3 章"),
+            // Brackets, quotes and sentence marks stay on the ideographs;
+            // a lone `/` separates, a path has two.
+            ("見(C++)書", "見(C++)書"),
+            ("用Python,然後", "用 Python,然後"),
+            ("新界/Kowloon區", "新界/Kowloon 區"),
+            ("香港/九龍", "香港/九龍"),
+            ("版本v2.0.", "版本 v2.0."),
+        ] {
+            assert_eq!(pangu(input), want, "{input:?}");
+            assert_eq!(pangu(want), want, "{want:?} again");
+        }
     }
 
     #[test]
