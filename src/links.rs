@@ -1,4 +1,5 @@
-//! Where the links of a line lie: text no stage may change.
+//! Where the links and the inline code of a line lie: text no stage may
+//! change.
 //!
 //! A URL is copied into a browser or a linkifier byte for byte, so the
 //! punctuation stage must not make its ASCII brackets fullwidth
@@ -27,6 +28,69 @@ pub(crate) fn spans(line: &str) -> Vec<(usize, usize)> {
             from = p + 1;
         }
     }
+    out
+}
+
+/// The byte ranges of Markdown inline code in `line`, in order: a run of
+/// backticks, text that neither starts nor ends with a space, and a run of
+/// as many backticks (`` `x = 1` ``). Code is copied as it is: its spaces
+/// and ASCII punctuation are the program's. A span a segmenter spaced
+/// apart (`` ` x = 1 ` ``) is no code span: its spaces are the segmenter's.
+/// Empty (and no allocation) when the line has no backtick.
+pub(crate) fn code_spans(line: &str) -> Vec<(usize, usize)> {
+    let bytes = line.as_bytes();
+    if memchr::memchr(b'`', bytes).is_none() {
+        return Vec::new();
+    }
+    // The runs of backticks, as (start, length).
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'`', &bytes[at..]).map(|p| at + p) {
+        let n = bytes[p..].iter().take_while(|&&b| b == b'`').count();
+        runs.push((p, n));
+        at = p + n;
+    }
+    // For each run, the next run as long (found in one backward pass), so
+    // that pairing runs takes linear time.
+    let mut next_same = vec![usize::MAX; runs.len()];
+    let mut last_of_len: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (i, &(_, n)) in runs.iter().enumerate().rev() {
+        if let Some(&j) = last_of_len.get(&n) {
+            next_same[i] = j;
+        }
+        last_of_len.insert(n, i);
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < runs.len() {
+        let j = next_same[i];
+        if j == usize::MAX {
+            // No closing run: the backticks are literal.
+            i += 1;
+            continue;
+        }
+        let (open, n) = runs[i];
+        let (close, m) = runs[j];
+        let inner = &line[open + n..close];
+        if !inner.is_empty() && !inner.starts_with([' ', '\t']) && !inner.ends_with([' ', '\t']) {
+            out.push((open, close + m));
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Links and inline code, in order and not overlapping (a link inside
+/// code is part of the code).
+pub(crate) fn verbatim_spans(line: &str) -> Vec<(usize, usize)> {
+    let code = code_spans(line);
+    let links = spans(line);
+    if code.is_empty() {
+        return links;
+    }
+    let mut out: Vec<(usize, usize)> = code.clone();
+    out.extend(links.into_iter().filter(|&(s, e)| !code.iter().any(|&(cs, ce)| s < ce && cs < e)));
+    out.sort_unstable();
     out
 }
 
@@ -125,6 +189,26 @@ mod tests {
         assert_eq!(links("‘http://x.y/z”Ａ"), ["http://x.y/z"]);
         assert_eq!(links("(香http://x.y/z)０"), ["http://x.y/z"]);
         assert_eq!(links("http://x.y/a_(b)c d"), ["http://x.y/a_(b)c"]);
+    }
+
+    fn code(line: &str) -> Vec<&str> {
+        code_spans(line).into_iter().map(|(s, e)| &line[s..e]).collect()
+    }
+
+    #[test]
+    fn inline_code_runs_between_backtick_runs_of_one_length() {
+        assert_eq!(code("執行 `x = 1` 設定"), ["`x = 1`"]);
+        assert_eq!(code("``a ` b`` 與 `c`"), ["``a ` b``", "`c`"]);
+        // Spaced apart by a segmenter, unmatched, or empty: no code.
+        for line in ["` x = 1 `", "a ` b", "``", "`` `", "```"] {
+            assert!(code(line).is_empty(), "{line:?}");
+        }
+        // A pair spaced apart is still a pair: the next span starts after it.
+        assert_eq!(code("` a ` b` c`"), Vec::<&str>::new());
+        // A link inside code is code.
+        let line = "見 `curl https://a.b/c` 與 https://d.e";
+        let spans: Vec<&str> = verbatim_spans(line).into_iter().map(|(s, e)| &line[s..e]).collect();
+        assert_eq!(spans, ["`curl https://a.b/c`", "https://d.e"]);
     }
 
     #[test]

@@ -111,8 +111,8 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     // Where the last closing mark this pass replaced ends: the mark that
     // follows reads it as the fullwidth form it became.
     let mut closed_at: Option<usize> = None;
-    // Links are copied as they are (see `crate::links`).
-    let links = crate::links::spans(line);
+    // Links and inline code are copied as they are (see `crate::links`).
+    let links = crate::links::verbatim_spans(line);
     let mut next_link = 0;
     // Visit only the characters this phase may change, and the closing
     // marks already paired; everything in between is skipped.
@@ -517,6 +517,14 @@ mod tests {
         // A pair's window counts what is not a space.
         let inner = "字 ".repeat(150);
         assert_eq!(hk(&format!("({inner})")), format!("（{inner}）"));
+    }
+
+    #[test]
+    fn inline_code_is_not_converted() {
+        assert_eq!(hk("呼叫`println!(\"你好\")`。"), "呼叫`println!(\"你好\")`。");
+        assert_eq!(hk("用`甲,乙`分隔"), "用`甲,乙`分隔");
+        // Spaced apart by a segmenter, it is text.
+        assert_eq!(hk("用 ` 甲 , 乙 ` 分隔"), "用 ` 甲 ， 乙 ` 分隔");
     }
 
     #[test]

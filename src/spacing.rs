@@ -264,6 +264,10 @@ impl Spacer {
         let mut before_left = "";
         let count_quotes = memchr::memchr(b'"', bytes).is_some();
         let mut quotes = 0usize;
+        // Inline code keeps its spaces (see `crate::links`); a table row
+        // keeps one space by each `|`.
+        let code = crate::links::code_spans(line);
+        let table_row = line.starts_with('|') && line.trim_end().ends_with('|') && line.len() > 1;
         let mut i = find_ws(bytes, 0);
         while let Some(ws) = i {
             let ws_end = skip_ws(bytes, ws);
@@ -272,6 +276,17 @@ impl Spacer {
             let right = &line[ws_end..right_end];
             if count_quotes {
                 quotes += left.bytes().filter(|&b| b == b'"').count();
+            }
+            let in_code = code.iter().any(|&(s, e)| s < ws && ws < e);
+            let by_bar = table_row && (left.ends_with('|') || right.starts_with('|'));
+            if in_code || by_bar {
+                if by_bar && !in_code && ws_end > ws + 1 && self.spaced {
+                    edit.replace(ws, ws_end, " ");
+                }
+                before_left = left;
+                chunk_start = ws_end;
+                i = if right_end < bytes.len() { Some(right_end) } else { None };
+                continue;
             }
             // The common case of spaced text, decided from the bytes alone:
             // ideographs or CJK punctuation on both sides (rule 1).
@@ -767,7 +782,7 @@ fn pangu_insert(text: &str) -> Cow<'_, str> {
     const NOT_AT_ENDS: &[char] =
         &['(', ')', '[', ']', '{', '}', '<', '>', '"', '\'', '`', '*', ',', ';', ':', '!', '?'];
     let mut edit = Edit::new(text);
-    let links = crate::links::spans(text);
+    let links = crate::links::verbatim_spans(text);
     let in_link = |i: usize| links.iter().any(|&(s, e)| s < i && i < e);
     let is_han = |c: Option<char>| c.is_some_and(|c| class(c) == Class::Han);
     let mut i = 0;
@@ -864,6 +879,20 @@ mod tests {
     fn with_policy(line: &str, policy: CjkLatinSpace, is_spaced: bool) -> String {
         let stats = DocStats { spaced_cjk_pairs: usize::from(is_spaced), ..DocStats::default() };
         Spacer::new(&stats, policy).fix(line).into_owned()
+    }
+
+    #[test]
+    fn inline_code_and_table_cells_keep_their_spaces() {
+        check_spaced(&[
+            ("執行 `x = 1` 設定 的 值", "執行`x = 1`設定的值"),
+            ("| 名稱 | 說明 的 文字 |", "| 名稱 | 說明的文字 |"),
+            ("|  名稱  |  說明  |", "| 名稱 | 說明 |"),
+            // Spaced apart by a segmenter, inline code is text; a line
+            // that is no table row has no cells.
+            ("執行 ` x = 1 ` 的 值", "執行`x=1`的值"),
+            ("甲 | 乙 的 值", "甲|乙的值"),
+        ]);
+        assert_eq!(clean("| 名稱 |  說明 |"), "| 名稱 |  說明 |");
     }
 
     #[test]

@@ -413,6 +413,19 @@ fn marker(line: &str) -> Option<Marker<'_>> {
         };
         return Some(Marker { strength: Strength::Strong, text, body });
     }
+    // `>` and a space: a quoted line (Markdown, e-mail), written like an
+    // item whose marker keeps its space.
+    if first == '>' && line[1..].starts_with([' ', '\t']) {
+        let body = body_at(1);
+        if body < line.len() {
+            let text = if body == 2 && line.as_bytes()[1] == b' ' {
+                Cow::Borrowed(&line[..2])
+            } else {
+                Cow::Borrowed("> ")
+            };
+            return Some(Marker { strength: Strength::Weak, text, body });
+        }
+    }
     // `-` and `*` followed by a space; `- 完 -` is a decoration, not a list.
     if (first == '-' || first == '*' || first == '+')
         && line[1..].starts_with([' ', '\t'])
@@ -1451,6 +1464,9 @@ mod tests {
         assert_eq!(marker_text("１. 建立").as_deref(), Some("1. "));
         assert_eq!(marker_text("１２）第二").as_deref(), None);
         assert_eq!(marker_text("（３）第三").as_deref(), Some("（３）"));
+        // A quoted line.
+        assert_eq!(marker_text("> 引用 的 文字").as_deref(), Some("> "));
+        assert_eq!(marker_text(">\t引用").as_deref(), Some("> "));
     }
 
     #[test]
@@ -1467,6 +1483,9 @@ mod tests {
             "--",
             "１２３４. x",
             "３ . ５ 米",
+            ">引用",
+            "> ",
+            "x > y",
         ] {
             assert_eq!(marker_text(line), None, "{line:?}");
         }

@@ -430,8 +430,8 @@ fn a_progress_bar_on_a_terminal_only() {
 
 #[test]
 fn markdown_headings_and_code_blocks_survive_a_segmented_document() {
-    let input = "# 使用 說明\n\n執行 下面 的 程式 ：\n```python\nx = 1  # 註釋\n\n\nprint(\"你好\")\n```\n\n或者 縮排 的 寫法 ：\n\n    def f(x):\n        return x  # 註釋\n\n完成 了 。\n";
-    let want = "# 使用說明\n\n執行下面的程式：\n```python\nx = 1  # 註釋\n\n\nprint(\"你好\")\n```\n\n或者縮排的寫法：\n\n    def f(x):\n        return x  # 註釋\n\n完成了。\n";
+    let input = "# 使用 說明\n\n> 引用 的 文字 。\n\n| 名稱 | 說明 的 文字 |\n|---|---|\n| `a, b` | 第一 個 |\n\n設定 `x = 1` 以後 ， 執行 下面 的 程式 ：\n```python\nx = 1  # 註釋\n\n\nprint(\"你好\")\n```\n\n或者 縮排 的 寫法 ：\n\n    def f(x):\n        return x  # 註釋\n\n完成 了 。\n";
+    let want = "# 使用說明\n\n> 引用的文字。\n\n| 名稱 | 說明的文字 |\n|---|---|\n| `a, b` | 第一個 |\n\n設定`x = 1`以後，執行下面的程式：\n```python\nx = 1  # 註釋\n\n\nprint(\"你好\")\n```\n\n或者縮排的寫法：\n\n    def f(x):\n        return x  # 註釋\n\n完成了。\n";
     let o = zh_clean(&["--stats"], input.as_bytes());
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), want);
