@@ -181,6 +181,13 @@ impl DocStats {
         self.spaced_cjk_pairs > 0 && self.spaced_cjk_pairs * 100 >= total * 15
     }
 
+    /// True when nearly every pair of CJK characters is spaced (nine in
+    /// ten, at least four): text spaced character by character, as PDF
+    /// extraction leaves it, rather than word by word.
+    pub fn is_letter_spaced(&self) -> bool {
+        self.spaced_cjk_pairs >= 4 && self.spaced_cjk_pairs >= 9 * self.tight_cjk_pairs
+    }
+
     /// True when the document usually separates ideographs from Latin
     /// letters and digits with a space (Taiwanese style, or any spuriously
     /// spaced text).
@@ -221,6 +228,7 @@ fn line_marker_end(text: &str, at: usize) -> Option<usize> {
 pub struct Spacer {
     spaced: bool,
     wide_gaps: bool,
+    letter_spaced: bool,
     policy: CjkLatinSpace,
 }
 
@@ -240,6 +248,7 @@ impl Spacer {
         Spacer {
             spaced: stats.is_spaced() || stats.has_token_debris(),
             wide_gaps: stats.has_wide_gaps(),
+            letter_spaced: stats.is_letter_spaced(),
             policy,
         }
     }
@@ -420,7 +429,22 @@ impl Spacer {
         }
         match (lc, rc) {
             (Class::Alnum, Class::Alnum) => {
-                if self.wide_gaps || single_letters(ctx) {
+                if self.wide_gaps {
+                    Decision::Remove
+                } else if in_letter_run(ctx)
+                    || (self.letter_spaced && one_alnum(ctx.left) && one_alnum(ctx.right))
+                {
+                    // Text spaced character by character: the run is one
+                    // word, or words whose boundary a capital after two
+                    // lowercase letters shows (`N e w Y o r k`, not
+                    // `i P h o n e`).
+                    single_if(
+                        l.is_lowercase()
+                            && r.is_uppercase()
+                            && one_alnum(ctx.before_left)
+                            && ctx.before_left.chars().all(char::is_alphabetic),
+                    )
+                } else if single_letters(ctx) {
                     Decision::Remove
                 } else {
                     Decision::Single
@@ -746,6 +770,21 @@ fn cut_out_letter(token: &str) -> bool {
     }
 }
 
+/// A token of one letter or digit.
+fn one_alnum(token: &str) -> bool {
+    let mut cs = token.chars();
+    matches!((cs.next(), cs.next()), (Some(c), None) if class(c) == Class::Alnum)
+}
+
+/// Whether the gap lies inside a letter-spaced run: at least three tokens
+/// of one letter or digit each, a lone `.` or `,` counting among them
+/// (`P y t h o n`, `1 . 3 1`), as text spaced character by character
+/// leaves them; a segmenter keeps a Latin word or a number whole.
+fn in_letter_run(ctx: &Ctx<'_>) -> bool {
+    let member = |t: &str| one_alnum(t) || t == "." || t == ",";
+    one_alnum(ctx.left) && one_alnum(ctx.right) && (member(ctx.before_left) || member(ctx.after_right()))
+}
+
 /// `A I` → `AI`, `3 D` → `3D`: two single characters split apart, neither
 /// part of a longer word, not both lowercase (`a b`) and not both digits.
 fn single_letters(ctx: &Ctx<'_>) -> bool {
@@ -893,6 +932,25 @@ mod tests {
             ("甲 | 乙 的 值", "甲|乙的值"),
         ]);
         assert_eq!(clean("| 名稱 |  說明 |"), "| 名稱 |  說明 |");
+    }
+
+    #[test]
+    fn letter_spaced_runs_are_rejoined_whole() {
+        check_spaced(&[
+            ("用 P y t h o n 寫 的", "用Python寫的"),
+            ("位於 N e w Y o r k 的", "位於New York的"),
+            ("用 i P h o n e 拍 的", "用iPhone拍的"),
+            ("增 長 1 . 3 1 % ， 共 4 3 2 4 億", "增長1.31%，共4324億"),
+        ]);
+        // Text spaced character by character: two make a run too.
+        let line = "共 有 3 1 人 參 加 ， 在 A I 館 。";
+        assert_eq!(spaced(line), "共有31人參加，在AI館。");
+        // Text spaced word by word: two tokens make no run, `a b` stays.
+        let stats =
+            DocStats { spaced_cjk_pairs: 10, tight_cjk_pairs: 10, single_gaps: 10, ..DocStats::default() };
+        let words = Spacer::new(&stats, CjkLatinSpace::Auto);
+        assert_eq!(words.fix("變數 a b 的 值"), "變數a b的值");
+        assert_eq!(words.fix("用 P y t h o n 寫 的"), "用Python寫的");
     }
 
     #[test]
