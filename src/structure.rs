@@ -949,9 +949,11 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
     // Paragraphs separated by blank lines that still span several lines.
     let groups = lines.windows(2).filter(|p| p[0].is_blank() && !p[1].is_blank()).count()
         + usize::from(lines.first().is_some_and(|l| !l.is_blank()));
-    // Too narrow to tell, whatever the measure: the widest line is under
-    // 16 columns.
-    let columns = lines.iter().map(|l| l.len(Measure::Columns)).max().unwrap_or(0);
+    // Too narrow to tell, whatever the measure: the wrap width is under 16
+    // columns (the widest line within it, in columns, when the wrapper
+    // counted otherwise).
+    let columns =
+        lines.iter().filter(|l| l.len(m) <= width).map(|l| l.len(Measure::Columns)).max().unwrap_or(0);
     let wrapped = columns >= 16
         && long > 0
         && 2 * long >= candidates
@@ -1423,6 +1425,15 @@ mod tests {
         assert!(!stand_apart("價格為 3.14", "159 元"));
         assert!(!stand_apart("Game Inform", "er 2023"));
         assert!(!stand_apart("一,二", "三"));
+    }
+
+    #[test]
+    fn narrow_lines_under_one_wider_line_are_not_wrapped() {
+        // The wrap width is the cluster's (13 columns, under 16: too narrow
+        // to tell), not the wider line's.
+        let text = "查看/etc/passwd文件\n用C++和Python\n價格$100元\n增長100%左右\n溫度-5度\n聯絡@name謝謝";
+        assert!(!analyze(text).wrapped);
+        assert_eq!(roundtrip(text), text);
     }
 
     #[test]
