@@ -911,6 +911,7 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
     let mut candidates = 0usize;
     let mut long = 0usize;
     let mut at_width = 0usize;
+    let mut exact = 0usize;
     // Long lines that end a sentence with room left on the line, and long
     // lines that end with CJK punctuation at all (verse, one clause a line).
     let mut short_sentence_ends = 0usize;
@@ -941,6 +942,7 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
             }
             let full = w + slack >= width;
             at_width += usize::from(full);
+            exact += usize::from(w + slack > width);
             short_sentence_ends += usize::from(!full && f.ends_sentence);
             sentence_ends += usize::from(f.ends_sentence);
             punct_ends += usize::from(f.punct_end);
@@ -962,7 +964,12 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
         // With one or two lines to judge, a line ending a sentence is a
         // paragraph per line, unless blank lines separate the paragraphs.
         && (long >= 3 || groups >= 2 || sentence_ends == 0);
-    let breaks_words = wrapped && at_width * 5 >= long * 4;
+    // Nearly every long line at the width, and at least three of them, or
+    // every one exactly so (short of it only by a character that did not
+    // fit): the widest line is at the width by definition, and a second
+    // one may end near it by chance when the wrapper breaks at spaces.
+    let breaks_words =
+        wrapped && at_width * 5 >= long * 4 && (at_width >= 3 || (at_width >= 2 && exact == long));
     // The shortest long line that certainly continued (it ends no sentence)
     // onto CJK text: what the wrapper calls a full line. A line ending a
     // sentence with room for more than that ended its paragraph.
@@ -1425,6 +1432,20 @@ mod tests {
         assert!(!stand_apart("價格為 3.14", "159 元"));
         assert!(!stand_apart("Game Inform", "er 2023"));
         assert!(!stand_apart("一,二", "三"));
+    }
+
+    #[test]
+    fn two_lines_near_the_width_do_not_show_a_word_breaking_wrapper() {
+        // Broken at spaces, two lines end within two columns of the width:
+        // the words at their ends stay apart.
+        let text = "tracker is where we track bugs and the virtual\nenvironment is where we install packages for the\nproject that we work on every day of the week.";
+        let layout = analyze(text);
+        assert!(layout.wrapped && !layout.breaks_words, "{layout:?}");
+        assert_eq!(roundtrip(text), text.replace('\n', " "));
+        // One overlong line broken at its only space (html2text does not
+        // break CJK text) shows nothing either.
+        let text = format!("{}issue\ntracker。\n\n短的一行。", "郵件列表或者".repeat(12));
+        assert_eq!(roundtrip(&text), text.replace("issue\n", "issue "));
     }
 
     #[test]

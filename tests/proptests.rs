@@ -389,7 +389,7 @@ fn fixed_idempotence_failures() {
         // goes like a single one: kept, it read as token debris the second
         // time.
         ("香香！ ，香U . S .1 , 000   _  RWTH香香", Variants::Auto, "香香！，香U.S.1,000_RWTH香香"),
-        (".香         .\n.              0\n.", Variants::Auto, ".香。\n\n.              0."),
+        (".香         .\n.              0\n.", Variants::Auto, ".香。\n\n.              0 ."),
         // A stop between a CJK character and `。` joins the run of `。`.
         ("香.。。香", Variants::Auto, "香……香"),
         // A parenthesis after a name converts when it opens on CJK text,
