@@ -996,7 +996,55 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
 /// (the same number of tabs, `|` or `,` separators, at least two; counted
 /// once per line when it is measured).
 fn lines_stand_apart(before: &Line<'_>, after: &Line<'_>) -> bool {
-    tokens_stand_apart(before.text, after.text) || table_rows(before.separators, after.separators)
+    tokens_stand_apart(before.text, after.text)
+        || table_rows(before.separators, after.separators)
+        || page_number(before.text)
+        || page_number(after.text)
+}
+
+/// Whether a line is a page number as PDF extractors leave them between
+/// the lines of a page (`第 1 頁`, `第1頁，共3頁`, `- 3 -`, `— 3 —`,
+/// `Page 3`, `Page 3 of 9`, `3 / 9`): never joined onto text nor text onto
+/// it. (It stays where it is: moving or dropping it would lose digits or
+/// their order, so the halves of a paragraph it cuts stay apart.)
+fn page_number(line: &str) -> bool {
+    let line = line.trim();
+    if line.len() > 40 || !line.chars().any(is_digit) {
+        return false;
+    }
+    // Digits (ASCII or fullwidth) with spaces around them.
+    let number = |s: &str| {
+        let s = s.trim_matches([' ', '\u{3000}']);
+        (1..=4).contains(&s.chars().count()) && s.chars().all(is_digit)
+    };
+    let number_of = |s: &str| match s.split_once(['/', '／']) {
+        Some((a, b)) => number(a) && number(b),
+        None => number(s),
+    };
+    if let Some(rest) = line.strip_prefix('第') {
+        // `第 1 頁`, then `，共 3 頁` or `/ 共3頁`.
+        return match rest.split_once('頁') {
+            Some((n, tail)) => {
+                let tail = tail.trim_start_matches([' ', '，', ',', '/', '／']);
+                number(n)
+                    && (tail.is_empty()
+                        || tail.strip_prefix('共').and_then(|t| t.strip_suffix('頁')).is_some_and(number))
+            }
+            None => false,
+        };
+    }
+    for dash in ['-', '—', '–'] {
+        if let Some(inner) = line.strip_prefix(dash).and_then(|l| l.strip_suffix(dash)) {
+            return number(inner);
+        }
+    }
+    if let Some(rest) = line.strip_prefix("Page ").or_else(|| line.strip_prefix("page ")) {
+        return match rest.split_once(" of ") {
+            Some((a, b)) => number(a) && number(b),
+            None => number(rest),
+        };
+    }
+    line.contains(['/', '／']) && number_of(line)
 }
 
 /// The first half of [`lines_stand_apart`]: complete tokens at the junction.
@@ -1446,6 +1494,34 @@ mod tests {
         // break CJK text) shows nothing either.
         let text = format!("{}issue\ntracker。\n\n短的一行。", "郵件列表或者".repeat(12));
         assert_eq!(roundtrip(&text), text.replace("issue\n", "issue "));
+    }
+
+    #[test]
+    fn page_numbers_are_lines_of_their_own() {
+        for line in [
+            "第 1 頁",
+            "第１頁",
+            "第1頁，共3頁",
+            "第 2 頁 / 共 9 頁",
+            "- 3 -",
+            "-12-",
+            "— 3 —",
+            "Page 3",
+            "Page 3 of 9",
+            "3 / 9",
+        ] {
+            assert!(page_number(line), "{line:?}");
+        }
+        for line in
+            ["第一頁", "第 1 章", "- 完 -", "3", "2023", "Page three", "1/2杯", "第 1 頁是封面", "- 3 - 4 -"]
+        {
+            assert!(!page_number(line), "{line:?}");
+        }
+        // Between two full lines of a wrapped paragraph, a page number is
+        // glued to neither.
+        let full = "一二三四五六七八九十一二三四五六七八九十";
+        let text = format!("{full}\n{full}\n第 1 頁\n{full}\n{full}\n完。");
+        assert_eq!(roundtrip(&text), format!("{full}{full}\n\n第 1 頁\n\n{full}{full}完。"));
     }
 
     #[test]
