@@ -266,6 +266,25 @@ impl Vocabulary {
     /// [`english_word`]) of which one piece, found nowhere else in the
     /// document, is no word (`aw` / `ait`, `res` / `et_mock()`, `issu` /
     /// `e`; not `some` / `thing`, nor `Hacker` / `News`).
+    /// Whether the lowercase letters that meet at a line break are two
+    /// words and no longer one: each half an English word (or one the document
+    /// uses), the two together neither. Even a wrapper that breaks inside
+    /// words leaves these apart (`a` / `the`), where its lines fill the
+    /// width by chance at a space.
+    fn keeps_apart(&self, before: &str, after: &str) -> bool {
+        // Lowercase letters only: capitals may be pieces of a name (`RW` /
+        // `TH`).
+        let la = &before[before.trim_end_matches(|c: char| c.is_ascii_lowercase()).len()..];
+        let lb = &after[..after.len() - after.trim_start_matches(|c: char| c.is_ascii_lowercase()).len()];
+        let known = |w: &str| english_word(w) || self.count(w) >= 1;
+        // Whole pieces: no other letter before or after them (`Cam` /
+        // `pus`).
+        let letter = |c: char| c.is_alphabetic() && !crate::chars::is_han(c);
+        let whole =
+            !before[..before.len() - la.len()].ends_with(letter) && !after[lb.len()..].starts_with(letter);
+        !la.is_empty() && !lb.is_empty() && whole && known(la) && known(lb) && !known(&format!("{la}{lb}"))
+    }
+
     fn rejoins(&self, before: &str, after: &str) -> bool {
         let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
         let a = &before[before.trim_end_matches(is_word).len()..];
@@ -1139,6 +1158,17 @@ fn junction(before: &str, after: &str, full: bool, stats: &DocStats) -> &'static
 /// the rule (`Gam|e`, `19|87`, `RWT|H`, `T|he`) except where case or kind
 /// changes as it does between words (`Aachen|Campus`, `News|2023`) or
 /// sentence punctuation precedes a letter (`U.S.|News`).
+/// When `before` ends with a Latin letter and a hyphen (`-`, `‐` or a soft
+/// hyphen) and `after` starts with a lowercase letter: the hyphen's length
+/// in bytes.
+fn line_end_hyphen(before: &str, after: &str) -> Option<usize> {
+    let mut rev = before.chars().rev();
+    let h = rev.next().filter(|c| matches!(c, '-' | '\u{2010}' | '\u{AD}'))?;
+    let letter = rev.next().is_some_and(|c| c.is_alphabetic() && !crate::chars::is_cjk(c));
+    let lower = after.chars().next().is_some_and(char::is_lowercase);
+    (letter && lower).then_some(h.len_utf8())
+}
+
 fn tight_join(before: &str, after: &str) -> bool {
     use crate::chars::is_alnum;
     let mut rev = before.chars().rev();
@@ -1361,10 +1391,33 @@ fn split_measured<'a>(
         match (continues, group.last_mut()) {
             (Some(full), Some(unit)) => {
                 let body = unit.body.to_mut();
-                let join = junction(body, text, full, stats);
-                // A Latin word a character wrapper broke: the document's
-                // own words say so.
-                let join = if join.starts_with(' ') && vocabulary.rejoins(body, text) { "" } else { join };
+                let join = match line_end_hyphen(body, text) {
+                    // A word hyphenated at the line end: its halves meet.
+                    // A soft hyphen only marked the break; a hyphen goes
+                    // too when the halves make a word the document or the
+                    // word list knows and a half is none (`aw-` / `ait`),
+                    // and stays otherwise (`well-` / `known`).
+                    Some(h) => {
+                        let stem = body.len() - h;
+                        if h == '\u{AD}'.len_utf8() || vocabulary.rejoins(&body[..stem], text) {
+                            body.truncate(stem);
+                        }
+                        ""
+                    }
+                    None => {
+                        let join = junction(body, text, full, stats);
+                        // A Latin word a character wrapper broke: the
+                        // document's own words say so; and two words that
+                        // stay two.
+                        if join.starts_with(' ') && vocabulary.rejoins(body, text) {
+                            ""
+                        } else if join.is_empty() && full && vocabulary.keeps_apart(body, text) {
+                            " "
+                        } else {
+                            join
+                        }
+                    }
+                };
                 body.push_str(join);
                 body.push_str(text);
                 unit.lines += 1;
@@ -1494,6 +1547,25 @@ mod tests {
         // break CJK text) shows nothing either.
         let text = format!("{}issue\ntracker。\n\n短的一行。", "郵件列表或者".repeat(12));
         assert_eq!(roundtrip(&text), text.replace("issue\n", "issue "));
+    }
+
+    #[test]
+    fn words_hyphenated_at_a_line_end_are_rejoined() {
+        let line = "the method is used to wait for the result of a";
+        // The third line ends with the first half of a hyphenated word.
+        let third = &line[..line.len() - 5];
+        let wrapped = |end: &str, next: &str| format!("{line}\n{line}\n{third} {end}\n{next} call.");
+        let joined = |word: &str| format!("{line} {line} {third} {word} call.");
+        // A soft hyphen only marks the break.
+        assert_eq!(roundtrip(&wrapped("aw\u{AD}", "ait")), joined("await"));
+        assert_eq!(roundtrip(&wrapped("some\u{AD}", "thing")), joined("something"));
+        // A hyphen goes when the halves make a word and one half is none.
+        assert_eq!(roundtrip(&wrapped("aw-", "ait")), joined("await"));
+        assert_eq!(roundtrip(&wrapped("well-", "known")), joined("well-known"));
+        // Not before a capital or a digit, nor after CJK text.
+        assert_eq!(line_end_hyphen("x-", "Y"), None);
+        assert_eq!(line_end_hyphen("x-", "2"), None);
+        assert_eq!(line_end_hyphen("香-", "x"), None);
     }
 
     #[test]
