@@ -89,7 +89,14 @@ pub(crate) fn verbatim_spans(line: &str) -> Vec<(usize, usize)> {
         return links;
     }
     let mut out: Vec<(usize, usize)> = code.clone();
-    out.extend(links.into_iter().filter(|&(s, e)| !code.iter().any(|&(cs, ce)| s < ce && cs < e)));
+    for (s, e) in links {
+        // A link inside code is code; one that runs into code ends there.
+        if code.iter().any(|&(cs, ce)| cs <= s && s < ce) {
+            continue;
+        }
+        let end = code.iter().map(|&(cs, _)| cs).filter(|&cs| s < cs && cs < e).min().unwrap_or(e);
+        out.push((s, end));
+    }
     out.sort_unstable();
     out
 }
@@ -209,6 +216,10 @@ mod tests {
         let line = "見 `curl https://a.b/c` 與 https://d.e";
         let spans: Vec<&str> = verbatim_spans(line).into_iter().map(|(s, e)| &line[s..e]).collect();
         assert_eq!(spans, ["`curl https://a.b/c`", "https://d.e"]);
+        // A link that runs into code ends where the code starts.
+        let line = "見https://a.b/c０`香`";
+        let spans: Vec<&str> = verbatim_spans(line).into_iter().map(|(s, e)| &line[s..e]).collect();
+        assert_eq!(spans, ["https://a.b/c０", "`香`"]);
     }
 
     #[test]

@@ -152,7 +152,13 @@ fn pass(text: &str) -> Option<(String, usize)> {
     // `Œ`; not quotes, an ellipsis, a dash, a space: `café ½` is not
     // `caf頽`). Before a letter only, it needs the support alone
     // (`216é–“AI`).
-    let letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+    // (A fullwidth letter counts: the punctuation stage makes it ASCII.)
+    let letter = |c: Option<char>| {
+        c.is_some_and(|c| {
+            c.is_ascii_alphabetic()
+                || crate::chars::halfwidth_alnum(c).is_some_and(|h| h.is_ascii_alphabetic())
+        })
+    };
     let near = |a: &Candidate, b: &Candidate| {
         let (l, r) = if a.end <= b.start { (a, b) } else { (b, a) };
         r.start - l.end <= NEIGHBOURHOOD && text[l.end..r.start].bytes().all(|c| c.is_ascii() && c != b'\n')

@@ -118,13 +118,36 @@ impl DocStats {
         // single gap follows it).
         let mut prev_at: Option<usize> = None;
         let mut gap = 0usize;
+        // The inline code of the line a backtick was last met in (where
+        // the line starts, and the spans in it): code's spaces are the
+        // program's, no evidence of spacing.
+        let mut code: Option<(usize, Vec<(usize, usize)>)> = None;
+        let mut line_start = 0;
         let mut i = 0;
         while i < text.len() {
+            if text.as_bytes()[i] == b'`' {
+                if code.as_ref().is_none_or(|(start, _)| *start != line_start) {
+                    let line_end = memchr::memchr(b'\n', &text.as_bytes()[i..]).map_or(text.len(), |p| i + p);
+                    code = Some((line_start, crate::links::code_spans(&text[line_start..line_end])));
+                }
+                let span_end = code.as_ref().and_then(|(start, spans)| {
+                    spans.iter().find(|&&(s, _)| start + s == i).map(|&(_, e)| start + e)
+                });
+                if let Some(end) = span_end {
+                    // The span counts as one character that is no evidence.
+                    prev = Some(Class::Other);
+                    prev_at = Some(i);
+                    gap = 0;
+                    i = end;
+                    continue;
+                }
+            }
             let (cls, len) = class_at(text, i);
             i += len;
             match cls {
                 Class::Space => gap += 1,
                 Class::Other if len == 1 && text.as_bytes()[i - 1] == b'\n' => {
+                    line_start = i;
                     prev = None;
                     prev_at = None;
                     gap = 0;
@@ -142,7 +165,9 @@ impl DocStats {
                         if cjk(p) && cjk(cls) {
                             if gap == 0 {
                                 s.tight_cjk_pairs += 1;
-                            } else {
+                            } else if !prev_at.is_some_and(|at| ends_a_link(text, line_start, at)) {
+                                // (A space after a link ending in an
+                                // ideograph is the link's, rule 0.)
                                 s.spaced_cjk_pairs += 1;
                             }
                         } else if (p == Class::Han && cls == Class::Alnum)
@@ -208,6 +233,17 @@ impl DocStats {
     pub fn has_wide_gaps(&self) -> bool {
         self.is_spaced() && self.wide_gaps > 0 && self.wide_gaps < self.single_gaps
     }
+}
+
+/// Whether the character at `at` ends a link: the token it ends (from the
+/// last space or tab of its line, which starts at `line_start`) ends with
+/// one.
+fn ends_a_link(text: &str, line_start: usize, at: usize) -> bool {
+    let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+    let token_start = memchr::memrchr2(b' ', b'\t', &text.as_bytes()[line_start..at])
+        .map_or(line_start, |p| line_start + p + 1);
+    let token = &text[token_start..end];
+    memchr::memchr(b'.', token.as_bytes()).is_some() && crate::links::ends_with_link(token)
 }
 
 /// Where the text after a list marker starting at `at` (the first
@@ -422,8 +458,11 @@ impl Spacer {
         // A segmenter cuts a Latin word at each letter outside ASCII
         // (`D ü ndar`, `Beno î t`): such a letter standing alone joins the
         // Latin letters it meets.
+        // (Not a mark that would compose with the letter: the text stays
+        // NFC, as for any space before a combining mark.)
+        let composes = unicode_normalization::char::compose(l, r).is_some();
         if (cut_out_letter(ctx.left) && r.is_alphabetic() && is_latin(r))
-            || (cut_out_letter(ctx.right) && l.is_alphabetic() && is_latin(l))
+            || (cut_out_letter(ctx.right) && l.is_alphabetic() && is_latin(l) && !composes)
         {
             return Decision::Remove;
         }
@@ -918,6 +957,20 @@ mod tests {
     fn with_policy(line: &str, policy: CjkLatinSpace, is_spaced: bool) -> String {
         let stats = DocStats { spaced_cjk_pairs: usize::from(is_spaced), ..DocStats::default() };
         Spacer::new(&stats, policy).fix(line).into_owned()
+    }
+
+    #[test]
+    fn the_space_after_a_link_is_no_evidence_of_spacing() {
+        let stats = DocStats::measure("見 http://x.y/z香 㐀");
+        assert_eq!((stats.spaced_cjk_pairs, stats.tight_cjk_pairs), (0, 0));
+        let stats = DocStats::measure("見 x.y香 㐀");
+        assert_eq!((stats.spaced_cjk_pairs, stats.tight_cjk_pairs), (1, 0));
+    }
+
+    #[test]
+    fn inline_code_is_no_evidence_of_spacing() {
+        let stats = DocStats::measure("香香香 `香 ， 香 ， 香`\n`a`香");
+        assert_eq!((stats.spaced_cjk_pairs, stats.tight_cjk_pairs, stats.single_gaps), (0, 2, 0));
     }
 
     #[test]

@@ -417,6 +417,20 @@ fn fixed_idempotence_failures() {
         // A link ends at a `)` that closes a `(` opened before it.
         ("(香http://x.y/z)０", Variants::Auto, "（香http://x.y/z）0"),
         ("{  http://x.y/z香\u{a0}㐀， ，", Variants::Auto, "{http://x.y/z香 㐀，，"),
+        // Inline code is no evidence of spacing: the wide gap before `,`
+        // is decided alike on both passes.
+        ("香香香  ,`RWTH ， 香`", Variants::Auto, "香香香  ,`RWTH ， 香`"),
+        // A combining mark cut out of a word joins it only where the two
+        // would not compose (hygiene makes the text NFC).
+        ("香 ，A I \u{301}\0", Variants::Auto, "香，AI \u{301}"),
+        // A link that runs into inline code ends where the code starts.
+        ("： 香香香http://x.y/z０ `香`", Variants::Auto, "：香香香http://x.y/z０`香`"),
+        // The space after a link ending in an ideograph is no spaced CJK
+        // pair: the document reads alike the second time.
+        ("http://x.y/z香 㐀  4 . 0", Variants::Auto, "http://x.y/z香 㐀  4.0"),
+        // A fullwidth letter is a letter to the encoding repair, as the
+        // ASCII one the punctuation stage makes of it.
+        ("ＡÃ…香", Variants::Auto, "AÅ香"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
