@@ -188,7 +188,17 @@ fn joins(before: Option<char>, after: Option<char>) -> bool {
     // punctuation) or CJK text.
     let joinable = |c: Option<char>| {
         c.is_some_and(|c| {
-            // As the character will be: a radical becomes an ideograph.
+            // As the character will be: NFC makes a singleton its
+            // canonical form (`〈` U+2329 is `〈` U+3008, CJK punctuation),
+            // and a radical becomes an ideograph. (Judged on the input
+            // form, cleaning the output again could decide otherwise.)
+            let mut single = None;
+            let mut parts = 0;
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                parts += 1;
+                single = Some(d);
+            });
+            let c = if parts == 1 { single.unwrap_or(c) } else { c };
             let c = match action(c) {
                 Action::Replace(u) => u,
                 _ => c,
@@ -300,6 +310,13 @@ mod tests {
         }
         assert_eq!(owned("中\u{200C}文 می\u{200C}خواهم"), "中文 می\u{200C}خواهم");
         assert_eq!(owned("\u{200C}a a\u{200C} \u{200C}"), "a a ");
+    }
+
+    #[test]
+    fn a_joiner_is_judged_by_its_neighbours_in_nfc() {
+        // U+2329 is U+3008 in NFC: CJK punctuation, which joins nothing.
+        assert_eq!(owned("\u{2329}\u{200D}ω"), "\u{3008}ω");
+        assert_eq!(owned(&owned("\u{2329}\u{200D}ω")), "\u{3008}ω");
     }
 
     #[test]
