@@ -204,6 +204,9 @@ impl Measure {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vocabulary {
     words: std::collections::HashMap<Box<str>, u32>,
+    /// Short lines that occur more than once: running headers (a title
+    /// repeated at the top of every page).
+    running: std::collections::HashSet<Box<str>>,
 }
 
 impl Vocabulary {
@@ -221,7 +224,7 @@ impl Vocabulary {
                 words.insert(w.into(), 1);
             }
         });
-        Vocabulary { words }
+        Vocabulary { words, running: Default::default() }
     }
 
     /// The vocabulary a wrapped document needs: how often the words that
@@ -243,15 +246,24 @@ impl Vocabulary {
                 }
             }
         }
+        let running = running_lines(text);
         if words.is_empty() {
-            return Vocabulary::default();
+            return Vocabulary { running, ..Vocabulary::default() };
         }
         for_each_word(text, |w| {
             if let Some(n) = words.get_mut(w) {
                 *n += 1;
             }
         });
-        Vocabulary { words }
+        Vocabulary { words, running }
+    }
+
+    /// Whether `line` (trimmed) may be a running header: a line of 4 to 40
+    /// columns that ends no sentence or clause, no list item, and occurs
+    /// more than once in the document. (The structure stage also wants it
+    /// at most half as wide as the wrap width.)
+    pub fn is_running_line(&self, line: &str) -> bool {
+        !self.running.is_empty() && self.running.contains(line)
     }
 
     /// How often `word` occurs.
@@ -1021,6 +1033,23 @@ fn lines_stand_apart(before: &Line<'_>, after: &Line<'_>) -> bool {
         || page_number(after.text)
 }
 
+/// The lines of `text` that [`Vocabulary::is_running_line`] reports.
+fn running_lines(text: &str) -> std::collections::HashSet<Box<str>> {
+    let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for line in text.split('\n') {
+        let line = line.trim_matches([' ', '\t', '\u{3000}']);
+        let w = str_width(line);
+        if (4..=40).contains(&w)
+            && !ends_sentence(line)
+            && !line.ends_with(['，', '、', ',', '；', ';'])
+            && marker(line).is_none()
+        {
+            *seen.entry(line).or_insert(0) += 1;
+        }
+    }
+    seen.into_iter().filter(|&(_, n)| n >= 2).map(|(l, _)| l.into()).collect()
+}
+
 /// Whether a line is a page number as PDF extractors leave them between
 /// the lines of a page (`第 1 頁`, `第1頁，共3頁`, `- 3 -`, `— 3 —`,
 /// `Page 3`, `Page 3 of 9`, `3 / 9`): never joined onto text nor text onto
@@ -1312,6 +1341,8 @@ fn split_measured<'a>(
     let m = layout.measure;
     let spaced = stats.is_spaced();
     let mut code = code_blocks(&lines, layout.margin).into_iter().peekable();
+    // A running header: a repeated short line, at most half the width.
+    let running = |l: &Line<'_>| 2 * l.len(m) <= layout.width && vocabulary.is_running_line(l.text);
     let mut code_end = 0;
     for (i, line) in lines.iter().enumerate() {
         // A code block is one unit, its lines as they came.
@@ -1356,7 +1387,9 @@ fn split_measured<'a>(
             Some(p)
                 if layout.wrapped
                     && (p.len(m) <= layout.width || p.text.ends_with(crate::chars::is_han))
-                    && !lines_stand_apart(&p, line) =>
+                    && !lines_stand_apart(&p, line)
+                    && !running(&p)
+                    && !running(line) =>
             {
                 let pw = p.len(m);
                 let long = is_long(pw, layout.width);
@@ -1566,6 +1599,19 @@ mod tests {
         assert_eq!(line_end_hyphen("x-", "Y"), None);
         assert_eq!(line_end_hyphen("x-", "2"), None);
         assert_eq!(line_end_hyphen("香-", "x"), None);
+    }
+
+    #[test]
+    fn running_headers_are_lines_of_their_own() {
+        let full = "一二三四五六七八九十一二三四五六七八九十";
+        let text = format!("開源衡量準則\n{full}\n{full}\n開源衡量準則\n{full}\n{full}\n完。");
+        assert_eq!(
+            roundtrip(&text),
+            format!("開源衡量準則\n\n{full}{full}\n\n開源衡量準則\n\n{full}{full}完。")
+        );
+        // Said once, a short line is no header: it goes on the line before.
+        let text = format!("{full}\n{full}\n開源衡量準則\n{full}\n完。");
+        assert_eq!(roundtrip(&text), format!("{full}{full}開源衡量準則\n\n{full}完。"));
     }
 
     #[test]
