@@ -887,8 +887,8 @@ fn analyze_measures(lines: &[Line<'_>]) -> (Layout, usize) {
 #[derive(Debug, Clone, Copy)]
 struct PairFacts {
     /// The pair shows nothing about wrapping: a blank line, a list item
-    /// after, a line that is one token, an indented line after it, or a
-    /// pair that stands apart anyway.
+    /// after, a line that is one token, or a pair that stands apart
+    /// anyway.
     skip: bool,
     /// The first line ends a sentence.
     ends_sentence: bool,
@@ -903,11 +903,12 @@ struct PairFacts {
 impl PairFacts {
     fn of(a: &Line<'_>, b: &Line<'_>) -> PairFacts {
         // Evidence of wrapping is prose that continues: a line that is one
-        // token (a URL, a number, a table row without spaces), a pair that
-        // stands apart anyway or an indented line after it shows nothing.
+        // token (a URL, a number, a table row without spaces) or a pair
+        // that stands apart anyway shows nothing. (An indented line after
+        // a long one does count: cleaning drops the indent, and the text
+        // must read alike the second time.)
         let skip = a.is_blank()
             || b.is_blank()
-            || b.indent > a.indent
             || (memchr::memchr2(b' ', b'\t', a.text.as_bytes()).is_none()
                 && !a.text.chars().any(crate::chars::is_cjk))
             || marker(b.text).is_some()
@@ -994,7 +995,11 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
         && (long < 3 || 5 * punct_ends < 4 * long)
         // With one or two lines to judge, a line ending a sentence is a
         // paragraph per line, unless blank lines separate the paragraphs.
-        && (long >= 3 || groups >= 2 || sentence_ends == 0);
+        && (long >= 3 || groups >= 2 || sentence_ends == 0)
+        // The widest line is long by definition: alone, it shows wrapping
+        // only at a width of 40 columns or more (a wrapped paragraph of
+        // two lines), not in a narrow scrap of text.
+        && (continuing >= 2 || columns >= 40);
     // Nearly every long line at the width, and at least three of them, or
     // every one exactly so (short of it only by a character that did not
     // fit): the widest line is at the width by definition, and a second
