@@ -1648,6 +1648,25 @@ mod tests {
     }
 
     #[test]
+    fn one_long_line_is_evidence_only_at_forty_columns() {
+        // Two lines, the first long and going on: under 40 columns a scrap
+        // of text, at 40 or more a wrapped paragraph of two lines.
+        let narrow = "香。香。香。香香\n香";
+        assert!(!analyze(narrow).wrapped);
+        assert_eq!(roundtrip(narrow), narrow);
+        let wide = "這是一段很長的文字，被文字瀏覽器按照固定的\n寬度斷成了兩行。";
+        assert!(analyze(wide).wrapped);
+        assert_eq!(roundtrip(wide), wide.replace('\n', ""));
+        // An indented line after a long one is evidence too: cleaning drops
+        // the indent, and the output must read alike.
+        let item = "10. 一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十(1)\n RWTH";
+        assert_eq!(
+            roundtrip(item),
+            "10. 一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十(1) RWTH"
+        );
+    }
+
+    #[test]
     fn narrow_lines_under_one_wider_line_are_not_wrapped() {
         // The wrap width is the cluster's (13 columns, under 16: too narrow
         // to tell), not the wider line's.
