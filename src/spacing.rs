@@ -395,8 +395,18 @@ impl Spacer {
         {
             return self.keep();
         }
-        // Never glue what would read as a mis-decoded character (`Â ²`).
-        if crate::mojibake::reads_mis_decoded(l, r) {
+        // Never glue what would read as a mis-decoded character (`Â ²`),
+        // nor a letter onto a pair that reads so (`A Ï…`): a letter next to
+        // it supports its repair when the text is cleaned again.
+        let mut rs = ctx.right.chars();
+        let mut ls = ctx.left.chars().rev();
+        let letter = |c: char| c.is_alphabetic() && !crate::chars::is_cjk(c);
+        let pair_after =
+            matches!((rs.next(), rs.next()), (Some(a), Some(b)) if crate::mojibake::reads_mis_decoded(a, b));
+        let pair_before =
+            matches!((ls.next(), ls.next()), (Some(b), Some(a)) if crate::mojibake::reads_mis_decoded(a, b));
+        if crate::mojibake::reads_mis_decoded(l, r) || (pair_after && letter(l)) || (pair_before && letter(r))
+        {
             return self.keep();
         }
         // A combining mark belongs to the letter before it: a space before

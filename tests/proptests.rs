@@ -327,7 +327,7 @@ fn fixed_idempotence_failures_with_the_encoding_repair() {
         ("×·", "×·", "×‧"),
         ("U . S .Ø ·香", "U.S.Ø ·香", "U.S.Ø‧香"),
         ("Â …香 香", "Â …香香", "Â …香香"),
-        ("Â… A I， ：", "Â…AI，：", "Â…AI，："),
+        ("Â… A I， ：", "Â… AI，：", "Â… AI，："),
         ("Â ²香香香 ，", "Â ²香香香，", "Â ²香香香，"),
     ];
     for profile in PROFILES {
@@ -411,6 +411,9 @@ fn fixed_idempotence_failures() {
         // is no evidence of wrapping.
         ("香.香.香.香香\n香", Variants::Auto, "香。香。香。香香\n香"),
         ("+ 香香香香  香香\n香\n.", Variants::Auto, "+ 香香香香香香\n香\n."),
+        // A letter is not glued onto a pair that reads as mis-decoded
+        // (`Ï…` is how `υ` reads): it would support the repair.
+        ("A I\u{308}…0U . S .", Variants::Auto, "A Ï…0U. S."),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
