@@ -335,7 +335,11 @@ impl Spacer {
             }
             // The common case of spaced text, decided from the bytes alone:
             // ideographs or CJK punctuation on both sides (rule 1).
-            if cjk_ends_at(bytes, ws) && cjk_starts_at(bytes, ws_end) {
+            // (Not after a link: rule 0 keeps that space.)
+            if cjk_ends_at(bytes, ws)
+                && cjk_starts_at(bytes, ws_end)
+                && !(memchr::memchr(b'.', left.as_bytes()).is_some() && crate::links::ends_with_link(left))
+            {
                 edit.replace(ws, ws_end, "");
                 before_left = left;
                 chunk_start = ws_end;

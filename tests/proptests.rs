@@ -414,6 +414,10 @@ fn fixed_idempotence_failures() {
         // A letter is not glued onto a pair that reads as mis-decoded
         // (`Ï…` is how `υ` reads): it would support the repair.
         ("A I\u{308}…0U . S .", Variants::Auto, "A Ï…0U. S."),
+        // The space after a link before an ideograph stays, whichever
+        // ideograph (the fast path for two ideographs asks rule 0 too).
+        ("http://x.y/z香 㱮", Variants::Auto, "http://x.y/z香 殨"),
+        ("http://x.y/z香 港", Variants::Auto, "http://x.y/z香 港"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
