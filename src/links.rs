@@ -11,7 +11,8 @@
 //! (not inside a word) and runs to the next whitespace, ideographs included
 //! (paths of Chinese Wikipedia), but not past CJK punctuation (`，` `。`
 //! `」`) or typographic quotes (`”`), which no URL writes unescaped and
-//! which end the link for a reader, nor past a `)` that closes a `(` opened
+//! which end the link for a reader, nor past a backtick (Markdown code
+//! around it), nor past a `)` that closes a `(` opened
 //! before the link. Trailing `. , : ; ! ? ' " * _ ~` are not part of it.
 
 /// The byte ranges of the links in `line`, in order. Empty (and no
@@ -157,7 +158,9 @@ fn link_end(line: &str, start: usize) -> usize {
                 ')' => depth -= 1,
                 _ => {}
             }
-            c.is_whitespace() || matches!(c, '<' | '“' | '”' | '‘' | '’') || crate::chars::is_cjk_punct(c)
+            c.is_whitespace()
+                || matches!(c, '<' | '`' | '“' | '”' | '‘' | '’')
+                || crate::chars::is_cjk_punct(c)
         })
         .map_or(line.len(), |(k, _)| start + k);
     let mut end = body;
@@ -193,6 +196,7 @@ mod tests {
         assert_eq!(links("（https://a.b/x）"), ["https://a.b/x"]);
         assert_eq!(links("see (https://a.b/x), and ftp://f.g/h."), ["https://a.b/x", "ftp://f.g/h"]);
         assert_eq!(links("a http://x.y/z<b>"), ["http://x.y/z"]);
+        assert_eq!(links("` http://x.y/z`０"), ["http://x.y/z"]);
         assert_eq!(links("‘http://x.y/z”Ａ"), ["http://x.y/z"]);
         assert_eq!(links("(香http://x.y/z)０"), ["http://x.y/z"]);
         assert_eq!(links("http://x.y/a_(b)c d"), ["http://x.y/a_(b)c"]);

@@ -311,6 +311,29 @@ fn generated_documents_rarely_clean_differently() {
     }
 }
 
+/// A minimal single line that long sweeps of `biased_lines_clean_idempotently`
+/// (`PROPTEST_CASES=40000`, seeds 21 and 31–35) still find: the
+/// punctuation stage judges a mark by the form its neighbour has now, not
+/// the one this pass gives it (`_(` is a call before `(`, not before the
+/// `（` it becomes). Ignored until fixed.
+#[test]
+#[ignore = "known failures, kept for whoever fixes them"]
+fn known_idempotence_failures() {
+    let cases = ["_((香)1)"];
+    let mut failures = Vec::new();
+    for profile in PROFILES {
+        let c = Cleaner::new(Options::new(profile));
+        for input in cases {
+            let once = c.clean(input);
+            let twice = c.clean(&once);
+            if twice != once {
+                failures.push(format!("{profile:?}: {input:?} → {once:?} → {twice:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "not idempotent:\n{}", failures.join("\n"));
+}
+
 /// Fixed failures with the encoding repair: an unassigned character (`×·`
 /// would be U+05F7) is no repair; `Â·` is how `·` reads mis-decoded (`Ø·`
 /// how `ط` does), so `‧` after `Â`–`ß` is not made `·`; a lone two-byte
@@ -418,6 +441,9 @@ fn fixed_idempotence_failures() {
         // ideograph (the fast path for two ideographs asks rule 0 too).
         ("http://x.y/z香 㱮", Variants::Auto, "http://x.y/z香 殨"),
         ("http://x.y/z香 港", Variants::Auto, "http://x.y/z香 港"),
+        // A link ends at a backtick: whether the backticks make code or
+        // not, `０` after it is outside the link.
+        ("` \u{200b}http://x.y/z`０ 香 香", Variants::Auto, "`http://x.y/z`0香香"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
