@@ -238,9 +238,20 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                     (_, true) => ("“", "”"),
                     (_, false) => ("‘", "’"),
                 };
+                // (Not where the opening quote would read as mis-decoded
+                // after the character before it: `Ä“` is how `ē` reads.)
+                let reads_mis_decoded = |at: usize, q: &str| {
+                    line[..at]
+                        .chars()
+                        .next_back()
+                        .zip(q.chars().next())
+                        .is_some_and(|(p, q)| crate::mojibake::reads_mis_decoded(p, q))
+                };
                 if !open.starts_with(c)
+                    && !reads_mis_decoded(i, open)
                     && let Some(close) = find_close(line, end, c, close_char)
                     && contains_cjk(&line[end..close])
+                    && !reads_mis_decoded(close, shut)
                 {
                     out = Some(Cow::Borrowed(open));
                     pending.push((close, shut));

@@ -444,6 +444,9 @@ fn fixed_idempotence_failures() {
         // A link ends at a backtick: whether the backticks make code or
         // not, `０` after it is outside the link.
         ("` \u{200b}http://x.y/z`０ 香 香", Variants::Auto, "`http://x.y/z`0香香"),
+        // No quote is made curly where it would read as mis-decoded
+        // after the character before it (`Ä“` is how `ē` reads).
+        ("A\u{308}「A I香」", Variants::Cn, "Ä「A I香」"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
