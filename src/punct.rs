@@ -210,12 +210,18 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 // A call or an index in code (`println!("你好")`,
                 // `f(x, 香港)`): attached to an identifier and not opening
                 // on CJK text. Not after a `)` this pass made `）`
-                // (`(香)(RWTH香)`).
+                // (`(香)(RWTH香)`). A `(` after it that this pass makes
+                // `（` opens on CJK text too (`RWTH((香))`).
+                let rest = line[end..].trim_start_matches([' ', '\t']);
+                let inner = line.len() - rest.len() + 1;
+                let opens_on_cjk = next_nonspace().is_some_and(crate::chars::is_cjk)
+                    || (rest.starts_with('(')
+                        && find_close(line, inner, '(', ')').is_some_and(|c| contains_cjk(&line[inner..c])));
                 let call = closed_at != Some(i)
                     && line[..i].chars().next_back().is_some_and(|p| {
                         p.is_ascii_alphanumeric() || matches!(p, '_' | '!' | ']' | ')' | '>')
                     })
-                    && !next_nonspace().is_some_and(crate::chars::is_cjk);
+                    && !opens_on_cjk;
                 if !call
                     && let Some(close) = find_close(line, end, '(', ')')
                     && contains_cjk(&line[end..close])
