@@ -409,7 +409,11 @@ impl Spacer {
             matches!((rs.next(), rs.next()), (Some(a), Some(b)) if crate::mojibake::reads_mis_decoded(a, b));
         let pair_before =
             matches!((ls.next(), ls.next()), (Some(b), Some(a)) if crate::mojibake::reads_mis_decoded(a, b));
-        if crate::mojibake::reads_mis_decoded(l, r) || (pair_after && letter(l)) || (pair_before && letter(r))
+        // (An ideograph next to it supports a repair too: `Í… 香`.)
+        let supports = |c: char| letter(c) || crate::chars::is_cjk(c);
+        if crate::mojibake::reads_mis_decoded(l, r)
+            || (pair_after && supports(l))
+            || (pair_before && supports(r))
         {
             return self.keep();
         }

@@ -428,6 +428,8 @@ fn fixed_idempotence_failures() {
         // on CJK text: it is no call.
         ("_((香)1)", Variants::Auto, "_（（香）1）"),
         ("RWTH((香))", Variants::Auto, "RWTH（（香））"),
+        // Nor an ideograph (`Í…` is how U+0345 reads).
+        ("AI\u{301}… 香", Variants::Auto, "AÍ… 香"),
         ("什麼", Variants::Cn, "什么"),
         ("参加", Variants::Hk, "參加"),
         ("參加會議，顯著", Variants::Tw, "參加會議，顯著"),
