@@ -242,7 +242,12 @@ fn ends_a_link(text: &str, line_start: usize, at: usize) -> bool {
     let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
     let token_start = memchr::memrchr2(b' ', b'\t', &text.as_bytes()[line_start..at])
         .map_or(line_start, |p| line_start + p + 1);
-    let token = &text[token_start..end];
+    token_ends_link(&text[token_start..end])
+}
+
+/// Whether `token` (text without whitespace) ends with a link; a token
+/// without a dot has none, which spares the link scan nearly always.
+fn token_ends_link(token: &str) -> bool {
     memchr::memchr(b'.', token.as_bytes()).is_some() && crate::links::ends_with_link(token)
 }
 
@@ -336,10 +341,7 @@ impl Spacer {
             // The common case of spaced text, decided from the bytes alone:
             // ideographs or CJK punctuation on both sides (rule 1).
             // (Not after a link: rule 0 keeps that space.)
-            if cjk_ends_at(bytes, ws)
-                && cjk_starts_at(bytes, ws_end)
-                && !(memchr::memchr(b'.', left.as_bytes()).is_some() && crate::links::ends_with_link(left))
-            {
+            if cjk_ends_at(bytes, ws) && cjk_starts_at(bytes, ws_end) && !token_ends_link(left) {
                 edit.replace(ws, ws_end, "");
                 before_left = left;
                 chunk_start = ws_end;
@@ -571,7 +573,7 @@ fn symbol_token_edge(ctx: &Ctx<'_>, han_left: bool) -> bool {
 
 /// Whether the run ends a link (`https://a.b/c 頁面`); see `crate::links`.
 fn ends_link(ctx: &Ctx<'_>) -> bool {
-    memchr::memchr(b'.', ctx.left.as_bytes()).is_some() && crate::links::ends_with_link(ctx.left)
+    token_ends_link(ctx.left)
 }
 
 /// Whether the run starts a link (`見 https://a.b`).

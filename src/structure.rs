@@ -449,11 +449,8 @@ fn marker(line: &str) -> Option<Marker<'_>> {
     if first == '>' && line[1..].starts_with([' ', '\t']) {
         let body = body_at(1);
         if body < line.len() {
-            let text = if body == 2 && line.as_bytes()[1] == b' ' {
-                Cow::Borrowed(&line[..2])
-            } else {
-                Cow::Borrowed("> ")
-            };
+            // Written `> ` whatever the spaces after it were.
+            let text = Cow::Borrowed("> ");
             return Some(Marker { strength: Strength::Weak, text, body });
         }
     }
