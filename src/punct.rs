@@ -360,8 +360,8 @@ fn work(line: &str, o: &PunctOptions) -> (bool, bool) {
         }
         let (c, len) = crate::chars::decode_at(line, i);
         if is_mark(c, Phase::Context) {
-            // `。` matters only as the start of `。。。`.
-            context |= c != '。' || line[i + len..].starts_with('。');
+            // `。` matters only as the start of `。。。`, spaced or not.
+            context |= c != '。' || line[i + len..].trim_start_matches([' ', '\t']).starts_with('。');
         } else if is_mark(c, Phase::Pairs) {
             pairs |= match c {
                 '「' | '『' => o.quotes == QuoteStyle::Curly,
@@ -626,6 +626,9 @@ mod tests {
         assert_eq!(hk("然後.。。結束"), "然後……結束");
         assert_eq!(hk("然後。。.結束"), "然後……結束");
         assert_eq!(hk("然後。 . 。結束"), "然後……結束");
+        // Spaced `。` only: the quick scan does not pass them by.
+        assert_eq!(hk("然後。 。 。結束"), "然後……結束");
+        assert_eq!(hk("。  。\t。"), "……");
         assert_eq!(hk("用。。.NET"), "用。。.NET");
         // One run of stops, one ellipsis.
         assert_eq!(hk("然後.......... 。..........結束"), "然後……結束");
