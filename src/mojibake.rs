@@ -119,6 +119,9 @@ struct Candidate {
     wide: usize,
     /// Characters of two bytes decoded in it.
     narrow: usize,
+    /// Whether a character decoded in it took a space for a no-break
+    /// space.
+    stand_in: bool,
 }
 
 /// How far apart (in bytes of ASCII text) two runs may be and still
@@ -208,10 +211,15 @@ fn pass(text: &str) -> Option<(String, usize)> {
                 || after
                 || neighbour
                 || (!only_marks && !other_alphabet(c));
-            (c.narrow > 0 && narrow_ok && (!control(c) || neighbour || c.narrow > 1))
-                || c.wide >= 2
-                || (!only_marks
-                    && ((!before && (!after || supported)) || (before && supported && unusual(c))))
+            // A space read as a no-break space is a guess that needs more
+            // than one character: the spacing stage turns a tab into a
+            // space (`ë\t•` must not read as `렕` the second time).
+            let stand_in_ok = !c.stand_in || c.wide >= 2 || neighbour;
+            stand_in_ok
+                && ((c.narrow > 0 && narrow_ok && (!control(c) || neighbour || c.narrow > 1))
+                    || c.wide >= 2
+                    || (!only_marks
+                        && ((!before && (!after || supported)) || (before && supported && unusual(c)))))
         })
         .collect();
     let spans = keep.iter().filter(|&&k| k).count();
@@ -240,6 +248,8 @@ fn decode_run(text: &str, at: usize) -> Candidate {
     // that lead starts a sequence of three or four bytes.
     let mut pending = 0u8;
     let mut wide = false;
+    // Which bytes of the run stand for a space read as a no-break space.
+    let mut stand_ins: Vec<bool> = Vec::new();
     let mut end = at;
     let mut chars = text[at..].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -267,11 +277,12 @@ fn decode_run(text: &str, at: usize) -> Candidate {
             _ => (0, false),
         };
         run.push(b);
+        stand_ins.push(c == ' ');
         offsets.push(at + i);
         end = at + i + c.len_utf8();
     }
     offsets.push(end);
-    let mut cand = Candidate { start: at, end, out: String::new(), wide: 0, narrow: 0 };
+    let mut cand = Candidate { start: at, end, out: String::new(), wide: 0, narrow: 0, stand_in: false };
     let mut k = 0;
     while k < run.len() {
         let found = sequence_at(&run, k).filter(|&(c, n)| {
@@ -291,6 +302,7 @@ fn decode_run(text: &str, at: usize) -> Candidate {
         });
         if let Some((c, n)) = found {
             cand.out.push(c);
+            cand.stand_in |= stand_ins[k..k + n].contains(&true);
             if n == 2 {
                 cand.narrow += 1;
             } else {
@@ -488,6 +500,10 @@ mod tests {
         assert_eq!(repair("aæ‹\u{A0}b"), "aæ‹\u{A0}b");
         // Apart from letters, it stands for itself.
         assert_eq!(repair("a æ‹\u{A0} b"), "a 拠 b");
+        // A space read as one is a guess: one character with a plain space
+        // in it is not enough, even next to CJK text (`ë •` is no `렕`).
+        assert_eq!(repair("促ë •qH"), "促ë •qH");
+        assert_eq!(repair("促ë\u{A0}•qH"), "促렕qH");
         // Not in a sequence of two bytes: `× ¼` is not `\u{5E0}¼`.
         assert!(matches!(repair("½ × ¼"), Cow::Borrowed(_)));
     }
