@@ -552,6 +552,30 @@ fn ends_sentence(line: &str) -> bool {
     line.ends_with(['。', '！', '？', '」', '』', '.', '!', '?', '：', ':'])
 }
 
+/// A quick necessary condition for [`analyze`] to find `text` wrapped,
+/// reading only where its lines end: a line followed by another that is
+/// no list item (the only pairs that show wrapping), or, for text written
+/// double-spaced, four single lines apart, two of them ending no sentence.
+/// One-paragraph-a-line text with blank lines between the groups, as
+/// cleaning writes it, is passed over without measuring a line.
+pub(crate) fn may_read_wrapped(text: &str) -> bool {
+    let (mut prev, mut open, mut groups) = (false, 0usize, 0usize);
+    for line in text.split('\n') {
+        let t = line.trim_matches([' ', '\t', '\u{3000}']);
+        if t.is_empty() {
+            prev = false;
+            continue;
+        }
+        if prev && marker(t).is_none() {
+            return true;
+        }
+        groups += usize::from(!prev);
+        open += usize::from(!ends_sentence(t));
+        prev = true;
+    }
+    open >= 2 && groups >= 4
+}
+
 /// Estimates the wrap width and decides whether the document is hard-wrapped.
 ///
 /// ```
@@ -1318,6 +1342,13 @@ pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>
     split_measured(text, lines, layout, stats, &vocabulary)
 }
 
+/// Whether `unit` is a `-`, `*` or `+` item and `next`, joined onto it,
+/// would end it in its own marker (see [`marker`]).
+fn ends_in_its_marker(unit: &Unit<'_>, next: &str) -> bool {
+    let Some(m) = unit.marker.chars().next() else { return false };
+    unit.kind == UnitKind::ListItem && matches!(m, '-' | '*' | '+') && next.ends_with(m)
+}
+
 /// [`split`] with a layout and a vocabulary decided beforehand (for a
 /// document processed in pieces, from its beginning).
 pub fn split_with<'a>(
@@ -1423,6 +1454,9 @@ fn split_measured<'a>(
             }
             _ => None,
         };
+        // A `-` item that a line ending in `-` went on would read as a
+        // `- 1 -` decoration the next time, and no longer as an item.
+        let continues = continues.filter(|_| !group.last().is_some_and(|u| ends_in_its_marker(u, text)));
         match (continues, group.last_mut()) {
             (Some(full), Some(unit)) => {
                 let body = unit.body.to_mut();
@@ -1930,6 +1964,41 @@ mod tests {
                 "1. 建立亞洲領先超算中心：政府投資建立公共超算中心。",
                 "2. 構建國際大數據樞紐：透過數字政策辦公室制定數據政策。",
             ]
+        );
+    }
+
+    /// `may_read_wrapped` never says no where `analyze` says wrapped.
+    #[test]
+    fn may_read_wrapped_is_a_necessary_condition() {
+        let line = "一二三四五六七八九十一二三四五六七八九十";
+        let texts = [
+            format!("{line}\n{line}\n{line}\n短。"),
+            format!("{line}\n\n{line}\n\n{line}\n\n短句。\n\n{line}\n\n{line}"),
+            format!("• {line}\n{line}\n• {line}"),
+            format!("標題\n\n{line}，{line}。\n\n{line}。"),
+            "這是一段很長的文字，被文字瀏覽器按照固定的\n寬度斷成了好幾行，每一行都差不多一樣長，最\n後一行比較短。".to_owned(),
+        ];
+        for t in &texts {
+            assert!(!analyze(t).wrapped || may_read_wrapped(t), "{t:?}");
+        }
+        assert!(may_read_wrapped(&texts[0]));
+        assert!(may_read_wrapped(&texts[1]));
+        // Units apart, or items one under the other: nothing to measure.
+        assert!(!may_read_wrapped(&texts[3]));
+        assert!(!may_read_wrapped(&format!("• {line}\n• {line}\n• {line}")));
+    }
+
+    #[test]
+    fn a_dash_item_takes_no_line_that_would_make_it_a_decoration() {
+        // Joined, `- 第一 項 目 ， 內容 很 長 -` would read as a `- 1 -`
+        // decoration, not an item, when the output is cleaned again.
+        let text = "- 第一 項 目 ， 內容 很 長 很 長 很 長 很 長 的 一 行\n  -\n- 第二 項 目 ， 內容 很 長 很 長 很 長 很 長 的 一\n  行 。";
+        let groups = split(text, true, &DocStats::measure(text));
+        let lines: Vec<String> =
+            groups.iter().flatten().map(|u| format!("{}{}", u.marker, u.body.replace(' ', ""))).collect();
+        assert_eq!(
+            lines,
+            ["- 第一項目，內容很長很長很長很長的一行", "-", "- 第二項目，內容很長很長很長很長的一行。"]
         );
     }
 
