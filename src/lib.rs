@@ -277,32 +277,94 @@ impl Cleaner {
     /// blank lines become one blank line, and leading and trailing blank
     /// lines are dropped.
     pub fn clean_cow<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let (hygienic, _, _) = self.prepare(text);
+        let out = self.passes(text, None);
+        self.filter_content(out)
+    }
+
+    /// The passes of the pipeline over `text`: one, and more while the
+    /// output is not settled (see [`Cleaner::settled`]). An output that
+    /// is the input, borrowed, is settled: a second pass would see the same
+    /// text.
+    fn passes<'a>(&self, text: &'a str, mut stats: Option<&mut Stats>) -> Cow<'a, str> {
+        let mut out = self.pass(text, stats.as_deref_mut());
+        for _ in 1..MAX_PASSES {
+            if matches!(out, Cow::Borrowed(_)) || self.settled(&out) {
+                break;
+            }
+            let mut more = Stats::default();
+            match self.pass(&out, stats.is_some().then_some(&mut more)) {
+                Cow::Owned(again) if again != *out => {
+                    if let Some(s) = stats.as_deref_mut() {
+                        s.then(&more);
+                    }
+                    out = Cow::Owned(again);
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// One pass of the pipeline over `text`. With `stats`, counts what each
+    /// stage did.
+    fn pass<'a>(&self, text: &'a str, mut stats: Option<&mut Stats>) -> Cow<'a, str> {
+        let (hygienic, encoding_repairs, hygiene_changes) = self.prepare(text);
         let params = self.params(analysis_window(&hygienic));
         if stream::has_long_block(&hygienic, stream::Blocks::of(self.options.structure, &params.layout)) {
-            return Cow::Owned(self.clean_long(text).0);
+            // A block longer than `stream::MAX_BLOCK`: cleaned through the
+            // stream, whose cuts keep memory bounded, so that whole and
+            // streamed documents agree.
+            let mut out = Vec::with_capacity(text.len());
+            let opts = stream::StreamOptions { lossy: true, stats: stats.is_some(), ..Default::default() };
+            let pass_stats =
+                stream::clean_stream_once(self, text.as_bytes(), &mut out, &opts).unwrap_or_default();
+            if let Some(s) = stats {
+                s.add(&Stats { bytes_in: 0, bytes_out: 0, lines_in: 0, lines_out: 0, ..pass_stats });
+            }
+            let out =
+                String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            return Cow::Owned(out);
+        }
+        if let Some(s) = stats.as_deref_mut() {
+            s.encoding_repairs += encoding_repairs;
+            s.hygiene_changes += hygiene_changes;
         }
         let mut sink = Sink::new(text);
-        self.render(&hygienic, &params, &mut sink, None);
+        self.render(&hygienic, &params, &mut sink, stats);
         if hygienic.ends_with('\n') && sink.written() {
             sink.push("\n");
         }
-        self.filter_content(sink.finish())
+        sink.finish()
     }
 
-    /// A document with a block longer than [`stream::MAX_BLOCK`]: cleaned
-    /// through [`stream::clean_stream`], whose cuts keep memory bounded, so
-    /// that whole and streamed documents agree.
-    fn clean_long(&self, text: &str) -> (String, Stats) {
-        let mut out = Vec::with_capacity(text.len());
-        let opts = stream::StreamOptions { lossy: true, stats: true, ..stream::StreamOptions::default() };
-        let stats = stream::clean_stream(self, text.as_bytes(), &mut out, &opts).unwrap_or_default();
-        let out =
-            String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        match self.filter_content(Cow::Borrowed(&out)) {
-            Cow::Borrowed(_) => (out, stats),
-            Cow::Owned(filtered) => (filtered, stats),
+    /// Whether a cleaned text `out` is settled: cleaning it again would
+    /// change nothing, as far as the document's decisions go. A second pass
+    /// reads the output's own line widths and gaps, which the first pass
+    /// changed (`.` became `。`, spaces went, lines were joined, a wide gap
+    /// became one space): so it may find wrapping where the input showed
+    /// none, or read a join (`sqlite3` + `.connect`) as tokenizer debris.
+    /// An output that still reads as wrapped or as spaced text is cleaned
+    /// again, until a pass changes nothing, [`MAX_PASSES`] passes in all:
+    /// cleaning then gives its own output back. Text from real tools
+    /// almost never needs it; the check is a look at the output's first
+    /// [`ANALYSIS_WINDOW`] bytes.
+    ///
+    /// An explicit conversion ([`Options::convert`]) is a one-way
+    /// transformation, not a form text settles in (`s2t` of Traditional
+    /// text changes it again): with one, a document gets one pass.
+    pub(crate) fn settled(&self, out: &str) -> bool {
+        let o = &self.options;
+        if o.variants_stage && o.convert.is_some() {
+            return true;
         }
+        let window = analysis_window(out);
+        let wrapped = || structure::may_read_wrapped(window) && structure::analyze(window).wrapped;
+        // (Without hygiene, other spaces than `' '` and `\t` may be left.)
+        let spaced = || {
+            (!o.hygiene || spacing::may_read_spaced(window))
+                && spacing::Spacer::new(&spacing::DocStats::measure(window), o.cjk_latin_space).is_spaced()
+        };
+        !((o.structure && wrapped()) || (o.spacing && spaced()))
     }
 
     /// The `main_content` and `dedupe` options, on cleaned text.
@@ -431,18 +493,9 @@ impl Cleaner {
     /// assert_eq!((stats.hygiene_changes, stats.spaces_removed, stats.characters_converted), (1, 5, 2));
     /// ```
     pub fn clean_with_stats(&self, text: &str) -> (String, Stats) {
-        let (hygienic, encoding_repairs, hygiene_changes) = self.prepare(text);
-        let params = self.params(analysis_window(&hygienic));
-        if stream::has_long_block(&hygienic, stream::Blocks::of(self.options.structure, &params.layout)) {
-            return self.clean_long(text);
-        }
-        let mut stats = Stats { encoding_repairs, hygiene_changes, ..Stats::default() };
-        let mut sink = Sink::new("");
-        self.render(&hygienic, &params, &mut sink, Some(&mut stats));
-        if hygienic.ends_with('\n') && sink.written() {
-            sink.push("\n");
-        }
-        let out = self.filter_content(sink.finish()).into_owned();
+        let mut stats = Stats::default();
+        let out = self.passes(text, Some(&mut stats));
+        let out = self.filter_content(out).into_owned();
         stats.add_io(text, &out);
         (out, stats)
     }
@@ -489,6 +542,10 @@ impl Cleaner {
 /// How many bytes at the start of a document decide its document-level
 /// parameters ([`DocParams`]).
 pub const ANALYSIS_WINDOW: usize = 1 << 20;
+
+/// How many passes of the pipeline a document gets at most (see
+/// `Cleaner::settled`): nearly every document is settled after the first.
+pub const MAX_PASSES: usize = 10;
 
 /// The start of `text` that decides its parameters: at most
 /// [`ANALYSIS_WINDOW`] bytes, ending at a line end when it is cut.
@@ -630,6 +687,31 @@ pub(crate) fn prepare_text(text: &str, encoding: bool, hygiene: bool) -> (Cow<'_
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settled_outputs() {
+        let c = Cleaner::default();
+        // Clean text, one paragraph a line.
+        assert!(c.settled("香港生產力促進局今天公布調查結果。\n第二段。\n"));
+        // Text that still reads as spaced.
+        assert!(!c.settled("香港 生產 力促 進局 今天 公布"));
+        // Text that reads as wrapped: lines of one width that go on.
+        let wrapped = "香港生產力促進局今天公布一項關於人工智能的調查結果，\n\
+                       顯示本地企業對生成式人工智能的應用正在迅速增長，而且\n\
+                       大部分受訪企業表示計劃在未來一年增加相關的投資預算，\n\
+                       以提升營運效率和競爭力。";
+        assert!(!c.settled(wrapped));
+        // Without the stages that would read it so, settled.
+        let mut o = Options::new(Profile::Hk);
+        o.structure = false;
+        assert!(Cleaner::new(o.clone()).settled(wrapped));
+        o.spacing = false;
+        assert!(Cleaner::new(o).settled("香港 生產 力促 進局 今天 公布"));
+        // An explicit conversion is one pass.
+        let mut o = Options::new(Profile::Hk);
+        o.convert = Some(opencc::Config::S2t);
+        assert!(Cleaner::new(o).settled("香港 生產 力促 進局 今天 公布"));
+    }
 
     #[test]
     fn cleaner_is_send_and_sync() {

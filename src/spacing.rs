@@ -624,6 +624,34 @@ fn token_debris(a: char, b: char) -> bool {
         || (a == '(' && b == ')')
 }
 
+/// A quick necessary condition for text after the hygiene stage (whose
+/// only horizontal whitespace is `' '` and `\t`) to read as spaced
+/// ([`Spacer::is_spaced`] of its [`DocStats`]): a run of spaces between two
+/// CJK characters, or two single spaces that read as tokenizer debris. Only
+/// the spaces are visited (`memchr`), so clean CJK text is passed over
+/// quickly; when it says yes, [`DocStats::measure`] decides.
+pub(crate) fn may_read_spaced(text: &str) -> bool {
+    let b = text.as_bytes();
+    let cjk = |c: char| matches!(crate::chars::class(c), Class::Han | Class::CjkPunct);
+    let mut debris = 0;
+    let mut i = 0;
+    while let Some(p) = memchr::memchr2(b' ', b'\t', &b[i..]) {
+        let start = i + p;
+        let end = start + b[start..].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+        if let (Some(l), Some(r)) = (text[..start].chars().next_back(), text[end..].chars().next()) {
+            if cjk(l) && cjk(r) {
+                return true;
+            }
+            debris += usize::from(end - start == 1 && token_debris(l, r));
+            if debris >= 2 {
+                return true;
+            }
+        }
+        i = end;
+    }
+    false
+}
+
 /// The tokens around one whitespace run.
 struct Ctx<'a> {
     /// The token before `left`.
@@ -1217,6 +1245,33 @@ mod tests {
             ("五月 - 十二月", "五月-十二月"),
         ];
         check_spaced(&cases);
+    }
+
+    /// `may_read_spaced` never says no where the statistics say spaced:
+    /// checked on spaced, debris-laden, clean and mixed lines.
+    #[test]
+    fn may_read_spaced_is_a_necessary_condition() {
+        let texts = [
+            "香港 生產 力促 進局",
+            "香港生產力促進局\n今天 公布",
+            "PyErr _ Print ( x ) , y",
+            "a , b",
+            "香港生產力促進局今天公布。",
+            "使用 Python 寫程式",
+            "• 香港\n• 九龍",
+            "`a b` 香 港",
+            "香\t\t港",
+            "(1) 甲\n(2) 乙",
+            "",
+            " ",
+        ];
+        for t in texts {
+            let spaced = Spacer::new(&DocStats::measure(t), CjkLatinSpace::Auto).is_spaced();
+            assert!(!spaced || may_read_spaced(t), "{t:?}");
+        }
+        assert!(!may_read_spaced("香港生產力促進局今天公布。\n使用 Python 寫程式，49% 受訪。"));
+        assert!(may_read_spaced("香港 生產"));
+        assert!(may_read_spaced("f( x ) ;"));
     }
 
     #[test]

@@ -53,6 +53,22 @@ impl Stats {
         self.characters_converted += other.characters_converted;
     }
 
+    /// Folds in the counts of a further pass over the output (see
+    /// [`crate::MAX_PASSES`]): what it changed adds to what the first pass
+    /// changed, and the units it found replace the ones counted before.
+    pub(crate) fn then(&mut self, later: &Stats) {
+        self.encoding_repairs += later.encoding_repairs;
+        self.hygiene_changes += later.hygiene_changes;
+        self.paragraphs = later.paragraphs;
+        self.list_items = later.list_items;
+        self.headings = later.headings;
+        self.code_blocks = later.code_blocks;
+        self.lines_joined += later.lines_joined;
+        self.spaces_removed += later.spaces_removed;
+        self.punctuation_changed += later.punctuation_changed;
+        self.characters_converted += later.characters_converted;
+    }
+
     pub(crate) fn add_io(&mut self, input: &str, output: &str) {
         self.bytes_in += input.len();
         self.bytes_out += output.len();

@@ -27,6 +27,14 @@
 //!    construction, and memory stays bounded by [`MAX_BLOCK`] plus the
 //!    longest stretch of a line without a cut point.
 //!
+//! 5. **Further passes** (see [`crate::MAX_PASSES`]): when the output of a
+//!    pass would be cleaned under other decisions than those that made it,
+//!    a whole document is cleaned again. The stream decides it as the whole
+//!    text does, from the first [`ANALYSIS_WINDOW`](crate::ANALYSIS_WINDOW)
+//!    bytes of its output, which it holds back until then; a further pass
+//!    runs on a thread of its own, reading the output of the one before as
+//!    a stream (only such rare documents pay for it).
+//!
 //! With [`StreamOptions::threads`] above one, batches of pieces are cleaned
 //! in parallel and written in order.
 
@@ -372,6 +380,50 @@ pub fn clean_stream<R: Read, W: Write>(
     opts: &StreamOptions,
 ) -> Result<Stats, StreamError> {
     let mut writer = Counting { inner: writer, bytes: 0, newlines: 0, last: None };
+    let mut stats = settle(cleaner, reader, &mut writer, opts, crate::MAX_PASSES)?;
+    writer.flush().map_err(StreamError::Write)?;
+    stats.bytes_out = writer.bytes;
+    stats.lines_out = writer.newlines + usize::from(writer.last.is_some_and(|b| b != b'\n'));
+    Ok(stats)
+}
+
+/// Up to `passes` passes over a stream: the first one through a [`Gate`],
+/// which holds its output back until it can tell whether a further pass is
+/// needed, as [`Cleaner::clean_cow`] tells it for a whole text.
+fn settle<R: Read, W: Write>(
+    cleaner: &Cleaner,
+    reader: R,
+    writer: &mut W,
+    opts: &StreamOptions,
+    passes: usize,
+) -> Result<Stats, StreamError> {
+    if passes <= 1 {
+        return clean_stream_once(cleaner, reader, writer, opts);
+    }
+    std::thread::scope(|scope| {
+        let mut gate = Gate {
+            scope,
+            cleaner,
+            opts: *opts,
+            passes: passes - 1,
+            writer,
+            state: GateState::Holding(Vec::new()),
+        };
+        let mut stats = clean_stream_once(cleaner, reader, &mut gate, opts)?;
+        if let Some(later) = gate.finish()? {
+            stats.then(&later);
+        }
+        Ok(stats)
+    })
+}
+
+/// One pass over a stream.
+pub(crate) fn clean_stream_once<R: Read, W: Write>(
+    cleaner: &Cleaner,
+    reader: R,
+    mut writer: W,
+    opts: &StreamOptions,
+) -> Result<Stats, StreamError> {
     let mut stats = Stats::default();
     let mut pieces = Pieces::new(cleaner, reader, opts);
     let mut w = Writer {
@@ -397,9 +449,155 @@ pub fn clean_stream<R: Read, W: Write>(
     }
     writer.flush().map_err(StreamError::Write)?;
     stats.add(&pieces.stats);
-    stats.bytes_out = writer.bytes;
-    stats.lines_out = writer.newlines + usize::from(writer.last.is_some_and(|b| b != b'\n'));
     Ok(stats)
+}
+
+/// The writer of a pass that may need another one. It holds the output
+/// back until it has more than [`ANALYSIS_WINDOW`](crate::ANALYSIS_WINDOW)
+/// bytes (or all of it), then asks [`Cleaner::settled`] of that window. A
+/// settled output goes on to the writer as it comes; otherwise a further
+/// pass ([`settle`], on a thread of its own) reads it, and what that pass
+/// writes is copied to the writer whenever this one is written to.
+struct Gate<'scope, 'env, W> {
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    cleaner: &'env Cleaner,
+    opts: StreamOptions,
+    /// Passes left after this one.
+    passes: usize,
+    writer: &'scope mut W,
+    state: GateState<'scope>,
+}
+
+enum GateState<'scope> {
+    /// The output so far, not yet enough to decide.
+    Holding(Vec<u8>),
+    /// Settled: written as it comes.
+    Through,
+    /// Another pass reads the output (`to`) and writes its own (`from`).
+    Again {
+        to: std::sync::mpsc::SyncSender<Vec<u8>>,
+        from: std::sync::mpsc::Receiver<Vec<u8>>,
+        pass: std::thread::ScopedJoinHandle<'scope, Result<Stats, StreamError>>,
+    },
+}
+
+impl<'scope, 'env, W: Write> Gate<'scope, 'env, W> {
+    /// Decides on what is held: more than the window, or the whole output.
+    fn decide(&mut self) -> io::Result<()> {
+        let GateState::Holding(held) = &mut self.state else { return Ok(()) };
+        let held = std::mem::take(held);
+        // (Pieces of UTF-8 are written, so what is held is UTF-8.)
+        let settled =
+            std::str::from_utf8(&held).map_or(true, |text| self.cleaner.settled(analysis_window(text)));
+        if settled {
+            self.writer.write_all(&held)?;
+            self.state = GateState::Through;
+            return Ok(());
+        }
+        let (to, input) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
+        let (output, from) = std::sync::mpsc::channel::<Vec<u8>>();
+        let (cleaner, passes) = (self.cleaner, self.passes);
+        let opts = StreamOptions { lossy: true, ..self.opts };
+        let pass = self.scope.spawn(move || {
+            let reader = ChannelReader { input, chunk: Vec::new(), at: 0 };
+            let mut writer = ChannelWriter(output);
+            settle(cleaner, reader, &mut writer, &opts, passes)
+        });
+        to.send(held).map_err(|_| io::Error::other("a further pass stopped"))?;
+        self.state = GateState::Again { to, from, pass };
+        Ok(())
+    }
+
+    /// Ends the pass: decides if not decided yet, waits for a further pass
+    /// and returns what it counted.
+    fn finish(mut self) -> Result<Option<Stats>, StreamError> {
+        self.decide().map_err(StreamError::Write)?;
+        match std::mem::replace(&mut self.state, GateState::Through) {
+            GateState::Again { to, from, pass } => {
+                drop(to);
+                for chunk in from.iter() {
+                    self.writer.write_all(&chunk).map_err(StreamError::Write)?;
+                }
+                let stats = pass.join().unwrap_or_else(|_| {
+                    Err(StreamError::Write(io::Error::other("a further pass stopped")))
+                })?;
+                Ok(Some(stats))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+impl<W: Write> Write for Gate<'_, '_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.state {
+            GateState::Holding(held) => {
+                held.extend_from_slice(buf);
+                if held.len() > crate::ANALYSIS_WINDOW {
+                    self.decide()?;
+                }
+            }
+            GateState::Through => self.writer.write_all(buf)?,
+            GateState::Again { to, from, .. } => {
+                // The further pass never waits on its output (an unbounded
+                // channel), so sending to it cannot wait forever.
+                to.send(buf.to_vec()).map_err(|_| io::Error::other("a further pass stopped"))?;
+                while let Ok(chunk) = from.try_recv() {
+                    self.writer.write_all(&chunk)?;
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // What is held back stays held until the end of the pass.
+        match self.state {
+            GateState::Through => self.writer.flush(),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads what a channel brings, chunk after chunk, until it is closed.
+struct ChannelReader {
+    input: std::sync::mpsc::Receiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.chunk.len() {
+            match self.input.recv() {
+                Ok(chunk) => {
+                    self.chunk = chunk;
+                    self.at = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Sends what is written to it down a channel.
+struct ChannelWriter(std::sync::mpsc::Sender<Vec<u8>>);
+
+impl Write for ChannelWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .send(buf.to_vec())
+            .map_err(|_| io::Error::other("the output of a further pass was dropped"))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Counts what goes through it.
@@ -749,6 +947,39 @@ mod tests {
             let whole = Cleaner::default().clean(t);
             for (read, piece) in [(1, 1), (2, 3), (5, 8), (64, 16), (4096, 1 << 20)] {
                 assert_eq!(streamed(t, read, piece), whole, "{t:?} read {read} piece {piece}");
+            }
+        }
+    }
+
+    /// Documents whose first pass leaves text that reads as wrapped (a list
+    /// item's lines, 38 columns wide, then 23 characters) or as spaced
+    /// (`sqlite3` + `.Connectio` joined reads as tokenizer debris): the
+    /// stream makes the further passes the whole text makes, also when the
+    /// output's first window is long and the decision comes mid-stream.
+    #[test]
+    fn further_passes_are_streamed_as_whole_text_makes_them() {
+        let wraps = "10. a香香—   ,香，，香，a（\n香香香，，香，a香香RWTH（1） a香香香1)\r\nRWTH\n";
+        let debris = "n  原始 碼發行 版中的 Mic/SpecialBuilds .txt。\n\n請見 sqlite3 模組的 sqlite3.Connec3 \
+                      模組的 sqlite3\n.Connectio n.enable_load。_extension() 方法。\n。_extension(ǅ) 方法。\n";
+        let long = format!("{wraps}\n").repeat(crate::ANALYSIS_WINDOW / wraps.len() * 5 / 4);
+        let c = Cleaner::default();
+        assert!(c.clean(&long).len() > crate::ANALYSIS_WINDOW, "the output outgrows the window");
+        for text in [wraps, debris, &long] {
+            let whole = c.clean(text);
+            assert_eq!(c.clean(&whole), whole);
+            let mut once = Vec::new();
+            clean_stream_once(&c, text.as_bytes(), &mut once, &StreamOptions::default()).unwrap();
+            assert_ne!(String::from_utf8(once).unwrap(), whole, "one pass is not enough for {:.40?}", text);
+            let sizes: &[(usize, usize)] =
+                if text.len() < 1000 { &[(1, 1), (7, 20), (4096, 1 << 20)] } else { &[(4096, 65536)] };
+            for &(read, piece) in sizes {
+                for threads in [1, 2] {
+                    let mut out = Vec::new();
+                    let opts = StreamOptions { read, piece, lossy: false, threads, stats: true };
+                    let stats = clean_stream(&c, text.as_bytes(), &mut out, &opts).unwrap();
+                    assert!(out == whole.as_bytes(), "read {read} piece {piece} threads {threads}");
+                    assert_eq!(stats.bytes_out, whole.len());
+                }
             }
         }
     }
