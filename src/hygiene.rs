@@ -235,6 +235,32 @@ fn clean_with_joiners(text: &str) -> Cow<'_, str> {
     if out == text { Cow::Borrowed(text) } else { Cow::Owned(out) }
 }
 
+/// Text that a later stage changed, put back in NFC. Taking out a space
+/// can leave combining marks that it kept apart out of canonical order
+/// (`ͤ ͅ ͤ` becomes `ͤͤͅ`, which NFC orders `ͤͤͅ`) or a letter and its mark
+/// uncomposed; the next cleaning would normalise them, so this one does.
+/// Text that did not change is borrowed and was NFC already.
+pub(crate) fn renormalize(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Owned(s) => match in_nfc(&s) {
+            Cow::Owned(n) => Cow::Owned(n),
+            Cow::Borrowed(_) => Cow::Owned(s),
+        },
+        text => text,
+    }
+}
+
+/// `s` in NFC, borrowed when it is already (as the lines the structure
+/// stage joins usually are: a line that starts with a combining mark,
+/// joined onto a letter, is not).
+pub(crate) fn in_nfc(s: &str) -> Cow<'_, str> {
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes || s.nfc().eq(s.chars()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    }
+}
+
 /// Writes what `a` makes of `c`.
 fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
     if *pending_cr {
@@ -274,6 +300,16 @@ pub(crate) fn utf8_len(lead: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renormalized_after_a_later_stage() {
+        let owned = |s: &str| renormalize(Cow::Owned(s.to_owned())).into_owned();
+        assert_eq!(owned("\u{364}\u{345}\u{364}"), "\u{364}\u{364}\u{345}");
+        assert_eq!(owned("e\u{301}"), "é");
+        assert_eq!(owned("香港"), "香港");
+        // Borrowed text is left as it is.
+        assert!(matches!(renormalize(Cow::Borrowed("e\u{301}")), Cow::Borrowed(_)));
+    }
 
     fn owned(s: &str) -> String {
         clean(s).into_owned()

@@ -82,18 +82,21 @@ fn letters_of(s: &str) -> String {
 /// Checks that `out` adds nothing to `input`: every character of `out`
 /// outside [`CONVERSIONS`] occurs no more often than in `input` after
 /// the encoding repair and hygiene (a fullwidth letter or digit also counting as its halfwidth
-/// form), and `out` has no more ellipsis characters `…` than `input` has,
+/// form; both sides decomposed, so that a letter and a mark may compose), and `out` has no more ellipsis characters `…` than `input` has,
 /// plus two for each run of `.` or `。` that may have become one `……`.
 /// The error names a character added and its counts.
 pub fn nothing_added(input: &str, out: &str) -> Result<(), String> {
+    use unicode_normalization::UnicodeNormalization;
     let hygienic = crate::prepare_text(input, true, true).0;
-    // Counting by sorting: both sides sorted, then walked together.
+    // Counting by sorting: both sides sorted, then walked together. Both
+    // are decomposed (NFD): a letter and a combining mark that a join
+    // brought together compose (`e` + `◌́` = `é`), and add nothing.
     let mut allowed: Vec<char> = Vec::with_capacity(hygienic.len());
-    for c in hygienic.chars() {
+    for c in hygienic.nfd() {
         allowed.push(c);
         allowed.extend(crate::chars::halfwidth_alnum(c));
     }
-    let mut written: Vec<char> = out.chars().filter(|&c| !CONVERSIONS.contains(c)).collect();
+    let mut written: Vec<char> = out.nfd().filter(|&c| !CONVERSIONS.contains(c)).collect();
     allowed.sort_unstable();
     written.sort_unstable();
     let ellipses = 2 * dot_runs(&hygienic);
@@ -148,6 +151,9 @@ mod tests {
     fn conversions_are_allowed_and_nothing_else() {
         assert!(nothing_added("香港 , 九龍", "香港，九龍").is_ok());
         assert!(nothing_added("ＡＩ", "AI").is_ok());
+        // A letter and a mark a join brought together compose.
+        assert!(nothing_added("e\n\u{301}", "é").is_ok());
+        assert!(nothing_added("e", "é").is_err());
         assert!(nothing_added("香港", "香港港").is_err());
         assert!(nothing_added("a", "a\"").is_err());
     }

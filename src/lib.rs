@@ -448,8 +448,13 @@ impl Cleaner {
                         continue;
                     }
                     sink.push(&unit.marker);
+                    // Joined lines may meet as a letter and a mark.
+                    let body = match &unit.body {
+                        Cow::Owned(joined) if o.hygiene => hygiene::in_nfc(joined),
+                        body => Cow::Borrowed(body.as_ref()),
+                    };
                     sink.push_cow(self.fix_line(
-                        &unit.body,
+                        &body,
                         o,
                         &punct,
                         &spacer,
@@ -524,6 +529,9 @@ impl Cleaner {
             if let Some(s) = stats.as_deref_mut() {
                 s.spaces_removed += before.saturating_sub(stats::spaces(&text));
             }
+        }
+        if o.hygiene {
+            text = hygiene::renormalize(text);
         }
         if o.variants_stage {
             let before = stats.is_some().then(|| text.to_string());
