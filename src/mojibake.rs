@@ -368,6 +368,32 @@ pub(crate) fn reads_mis_decoded(a: char, b: char) -> bool {
     ('\u{C2}'..='\u{DF}').contains(&a) && byte_of(b).is_some_and(|x| (0x80..=0xBF).contains(&x))
 }
 
+/// Whether gluing the tokens `left` and `right` (taking out the space
+/// between them; `joined` is the token the gap before `left` joined onto
+/// it, if any) would change what the repair makes of them: the glued
+/// text holds a mis-decoded character across the junction (`é‘` + `•` is
+/// `鑕`, E9 91 95), or a letter or an ideograph glued on supports the
+/// repair of a run that stood alone (`é—…Ž•` + `生`). The later stages
+/// keep such a space, or the repair would change the text when it is
+/// cleaned again. The repair itself is the oracle, on the last and first
+/// twelve characters; tokens with no character a mis-decoded run is made
+/// of are passed by at once.
+pub(crate) fn glue_repairs(joined: &str, left: &str, right: &str) -> bool {
+    let tail = |s: &str| s.char_indices().rev().take(12).last().map_or(s.len(), |(i, _)| i);
+    let r_end = right.char_indices().nth(12).map_or(right.len(), |(i, _)| i);
+    let (j, l, r) = (&joined[tail(joined)..], &left[tail(left)..], &right[..r_end]);
+    let lead = |c: char| ('\u{C0}'..='\u{FF}').contains(&c);
+    if l.is_empty() || r.is_empty() || !j.chars().chain(l.chars()).chain(r.chars()).any(lead) {
+        return false;
+    }
+    let glued = format!("{j}{l}{r}");
+    let spaced = format!("{j}{l} {r}");
+    match repair(&glued) {
+        Cow::Borrowed(_) => false,
+        Cow::Owned(g) => g != repair(&spaced).replacen(' ', "", 1),
+    }
+}
+
 /// Whether `c` may be part of a mis-decoded run or of the letter one
 /// starts with: a character U+0080–U+036F (Latin-1, Latin Extended,
 /// spacing modifiers, combining marks) or one Windows-1252 writes as one
@@ -454,6 +480,18 @@ mod tests {
         assert_eq!(repair("Â…AI"), "Â…AI");
         assert_eq!(repair("香Â“A"), "香Â“A");
         assert!(reads_mis_decoded('Â', '²') && reads_mis_decoded('Ø', '·') && !reads_mis_decoded('A', '·'));
+        // Three bytes across the junction; a glued ideograph that supports
+        // a repair.
+        assert!(glue_repairs("", "é‘", "•"));
+        assert!(glue_repairs("", "é", "‘•"));
+        // Across two gaps: `é · §` glued whole is `鷧`.
+        assert!(!glue_repairs("", "é", "·") && glue_repairs("é", "·", "§é"));
+        assert!(glue_repairs("", "nné—…Ž•", "生"));
+        assert!(!glue_repairs("", "café", "‘quoted’"));
+        assert!(!glue_repairs("", "香港", "九龍"));
+        assert!(!glue_repairs("", "", "•"));
+        // Repaired alike with or without the space: no matter.
+        assert!(!glue_repairs("", "é¦™æ¸¯", "香港"));
     }
 
     #[test]

@@ -312,6 +312,7 @@ impl Spacer {
         let mut edit = Edit::new(line);
         let mut chunk_start = 0usize;
         let mut before_left = "";
+        let mut joined_before = false;
         let count_quotes = memchr::memchr(b'"', bytes).is_some();
         let mut quotes = 0usize;
         // Inline code keeps its spaces (see `crate::links`); a table row
@@ -333,6 +334,7 @@ impl Spacer {
                 if by_bar && !in_code && ws_end > ws + 1 && self.spaced {
                     edit.replace(ws, ws_end, " ");
                 }
+                joined_before = false;
                 before_left = left;
                 chunk_start = ws_end;
                 i = if right_end < bytes.len() { Some(right_end) } else { None };
@@ -343,6 +345,7 @@ impl Spacer {
             // (Not after a link: rule 0 keeps that space.)
             if cjk_ends_at(bytes, ws) && cjk_starts_at(bytes, ws_end) && !token_ends_link(left) {
                 edit.replace(ws, ws_end, "");
+                joined_before = true;
                 before_left = left;
                 chunk_start = ws_end;
                 i = if right_end < bytes.len() { Some(right_end) } else { None };
@@ -356,12 +359,15 @@ impl Spacer {
                 line,
                 right_end,
                 quotes_open: quotes % 2 == 1,
+                joined_before,
             };
-            match self.decide(&ctx) {
+            let decision = self.decide(&ctx);
+            match decision {
                 Decision::Remove => edit.replace(ws, ws_end, ""),
                 Decision::Keep => {}
                 Decision::Single => edit.replace(ws, ws_end, " "),
             }
+            joined_before = decision == Decision::Remove;
             before_left = left;
             chunk_start = ws_end;
             i = if right_end < bytes.len() { Some(right_end) } else { None };
@@ -414,18 +420,27 @@ impl Spacer {
         // (An ideograph next to it supports a repair too: `Í… 香`.)
         let supports = |c: char| letter(c) || crate::chars::is_cjk(c);
         if crate::mojibake::reads_mis_decoded(l, r)
+            || crate::mojibake::glue_repairs(
+                if ctx.joined_before { ctx.before_left } else { "" },
+                ctx.left,
+                ctx.right,
+            )
             || (pair_after && supports(l))
             || (pair_before && supports(r))
         {
             return self.keep();
         }
         // A combining mark belongs to the letter before it: a space before
-        // one is debris (`tsa ̍p`). Not where the two would compose (`e ́`):
-        // the text would no longer be NFC, which hygiene made it.
-        if unicode_normalization::char::is_combining_mark(r)
-            && unicode_normalization::char::compose(l, r).is_none()
-        {
-            return Decision::Remove;
+        // one is debris (`tsa ̍p`). Not where a mark of the run would
+        // compose with the letter (`e ́`): the text would no longer be
+        // NFC, which hygiene made it.
+        if unicode_normalization::char::is_combining_mark(r) {
+            // (Any mark of the run may compose: `y ּ́` would be `ý ּ`.)
+            let marks = ctx.right.chars().take_while(|&c| unicode_normalization::char::is_combining_mark(c));
+            let joined: String = std::iter::once(l).chain(marks).collect();
+            if unicode_normalization::is_nfc(&joined) {
+                return Decision::Remove;
+            }
         }
         // Rule 1: CJK punctuation, two ideographs, shared punctuation next to CJK.
         if lc == Class::CjkPunct || rc == Class::CjkPunct {
@@ -664,6 +679,8 @@ struct Ctx<'a> {
     right_end: usize,
     /// An odd number of `"` has been seen up to the end of `left`.
     quotes_open: bool,
+    /// The gap before `left` was taken out: `before_left` and `left` meet.
+    joined_before: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -1073,6 +1090,9 @@ mod tests {
         assert_eq!(clean("tsa \u{30D}p 與 gō o"), "tsa\u{30D}p 與 gō o");
         // Not where letter and mark would compose: `é` is written composed.
         assert_eq!(clean("caf e \u{301}"), "caf e \u{301}");
+        // Nor where a later mark of the run would (the dagesh comes first
+        // in canonical order, the acute composes with `y`).
+        assert_eq!(clean("4y \u{5BC}\u{301}"), "4y \u{5BC}\u{301}");
         assert_eq!(spaced("香港 的 tsa \u{30D}p"), "香港的tsa\u{30D}p");
     }
 
@@ -1272,6 +1292,18 @@ mod tests {
         assert!(!may_read_spaced("香港生產力促進局今天公布。\n使用 Python 寫程式，49% 受訪。"));
         assert!(may_read_spaced("香港 生產"));
         assert!(may_read_spaced("f( x ) ;"));
+    }
+
+    #[test]
+    fn no_space_is_taken_out_of_a_mis_decoded_character() {
+        let spaced = DocStats { spaced_cjk_pairs: 10, single_gaps: 10, ..DocStats::default() };
+        let spacer = Spacer::new(&spaced, CjkLatinSpace::Auto);
+        // E9 91 + 95 would be `鑕`; E9 + 91 95 too.
+        assert_eq!(spacer.fix("香 港 é‘ • 九 龍"), "香港é‘ •九龍");
+        assert_eq!(spacer.fix("香 港 é ‘• 九 龍"), "香港é ‘•九龍");
+        // Two bytes stay apart as before (`Â ²`); plain letters close up.
+        assert_eq!(spacer.fix("香 港 Â ² 九"), "香港Â ²九");
+        assert_eq!(spacer.fix("香 港 café 九 龍"), "香港café九龍");
     }
 
     #[test]
