@@ -932,7 +932,7 @@ fn description_len(text: &str) -> usize {
 /// The ideographic description sequences of `text`, as byte ranges, found
 /// the way OpenCC's left-to-right scan meets them (no dictionary key
 /// contains an operator, so no match hides one).
-fn descriptions(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn descriptions(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(off) = text[i..].find(|c| description_arity(c) > 0) {

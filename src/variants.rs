@@ -431,10 +431,14 @@ fn convert_simplified_only<'a>(sentence: &'a str, target: Config, converter: &dy
     let sets = &*SETS;
     let is_han = |c: char| c as u32 >= 0x2E80 && crate::chars::is_han(c);
     let chars: Vec<(usize, char)> = sentence.char_indices().collect();
+    // An ideographic description (`⿰扌发`) is kept as it is, as the
+    // converter keeps it in a sentence converted whole.
+    let descriptions = crate::opencc::descriptions(sentence);
+    let described = |at: usize| descriptions.iter().any(|&(s, e)| (s..e).contains(&at));
     let mut edit = Edit::new(sentence);
     let mut i = 0;
     while i < chars.len() {
-        if !sets.simplified_only.contains(chars[i].1) {
+        if !sets.simplified_only.contains(chars[i].1) || described(chars[i].0) {
             i += 1;
             continue;
         }
@@ -454,7 +458,7 @@ fn convert_simplified_only<'a>(sentence: &'a str, target: Config, converter: &dy
         let aligned = converted.chars().count() == b - a;
         for (k, new) in (a..b).zip(converted.chars().chain(std::iter::repeat('\0'))) {
             let (at, old) = chars[k];
-            if !sets.simplified_only.contains(old) {
+            if !sets.simplified_only.contains(old) || described(at) {
                 continue;
             }
             let new = if aligned {
@@ -532,6 +536,18 @@ mod tests {
         for c in ['发', '中', '干'] {
             assert!(!sets.traditional_only.contains(c), "{c}");
         }
+    }
+
+    #[test]
+    fn descriptions_stay_in_traditional_sentences_too() {
+        let c = Builtin;
+        // An ideographic description is kept whether the sentence is
+        // converted whole (Simplified) or character by character.
+        assert_eq!(auto("⿿时", Config::S2hk, &c), "⿿时");
+        assert_eq!(auto("⿿时軟體", Config::S2hk, &c), "⿿时軟體");
+        assert_eq!(auto("⿳�⿻�香樯軟體", Config::S2hk, &c), "⿳�⿻�香樯軟體");
+        assert_eq!(auto("⿰扌发 香樯軟體", Config::S2hk, &c), "⿰扌发 香檣軟體");
+        assert_eq!(auto("时軟體", Config::S2hk, &c), "時軟體");
     }
 
     #[test]
