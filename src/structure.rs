@@ -1349,6 +1349,19 @@ fn ends_in_its_marker(unit: &Unit<'_>, next: &str) -> bool {
     unit.kind == UnitKind::ListItem && matches!(m, '-' | '*' | '+') && next.ends_with(m)
 }
 
+/// Whether `unit` is a line that starts like a `-` `*` `+` item and ends
+/// in the same character (`- 完 -`): a decoration, no item (see
+/// [`marker`]). Nothing joins onto it: joined, it would end otherwise and
+/// read as an item the next time.
+fn is_decoration(unit: &Unit<'_>) -> bool {
+    let body = unit.body.as_ref();
+    unit.kind == UnitKind::Paragraph
+        && unit.lines == 1
+        && ['-', '*', '+'].iter().any(|&m| {
+            body.len() > 2 && body.starts_with(m) && body[1..].starts_with([' ', '\t']) && body.ends_with(m)
+        })
+}
+
 /// [`split`] with a layout and a vocabulary decided beforehand (for a
 /// document processed in pieces, from its beginning).
 pub fn split_with<'a>(
@@ -1384,12 +1397,23 @@ fn split_measured<'a>(
         }
         if let Some(block) = code.next_if(|b| b.start == i) {
             let last = &lines[block.end - 1];
+            // An indented block is only one between blank lines: it is
+            // written as a group of its own, so that it reads as one again
+            // (in a double-spaced document the blank lines around it would
+            // not be written otherwise).
+            let indented = fence(line.raw).is_none();
+            if indented && !group.is_empty() {
+                groups.push(std::mem::take(&mut group));
+            }
             group.push(Unit {
                 kind: UnitKind::Code,
                 marker: Cow::Borrowed(""),
                 body: Cow::Borrowed(&doc[line.start..last.start + last.raw.len()]),
                 lines: block.len(),
             });
+            if indented {
+                groups.push(std::mem::take(&mut group));
+            }
             code_end = block.end;
             prev = None;
             continue;
@@ -1456,7 +1480,8 @@ fn split_measured<'a>(
         };
         // A `-` item that a line ending in `-` went on would read as a
         // `- 1 -` decoration the next time, and no longer as an item.
-        let continues = continues.filter(|_| !group.last().is_some_and(|u| ends_in_its_marker(u, text)));
+        let continues = continues
+            .filter(|_| !group.last().is_some_and(|u| ends_in_its_marker(u, text) || is_decoration(u)));
         match (continues, group.last_mut()) {
             (Some(full), Some(unit)) => {
                 let body = unit.body.to_mut();
@@ -1848,6 +1873,30 @@ mod tests {
         ] {
             assert!(kinds(text).iter().all(|(k, _)| *k == Paragraph), "{text:?}");
         }
+    }
+
+    #[test]
+    fn an_indented_code_block_is_a_group_of_its_own() {
+        // Double-spaced text: single blank lines do not part groups, but a
+        // block indented as code is one only between blank lines, so it is
+        // written apart.
+        let line = "一二三四五六七八九十一二三四五六七八九十";
+        let text = format!("{line}\n\n{line}\n\n{line}\n\n短句。\n\n    x = f(1)\n\n甲\n\n乙\n");
+        let layout = analyze(&text);
+        assert!(layout.double_spaced, "{layout:?}");
+        let groups = split_with(&text, layout, &DocStats::measure(&text), &Vocabulary::default());
+        let code =
+            groups.iter().position(|g| g.iter().any(|u| u.kind == UnitKind::Code)).expect("a code unit");
+        assert_eq!(groups[code].len(), 1, "{groups:?}");
+    }
+
+    #[test]
+    fn nothing_joins_onto_a_decoration() {
+        // `- 香 - 1 -` is no item; joined with `U.S.` it would read as one.
+        let text = "¡            - 1 -\n香   - 1 -\n       -  香     - 1 -\nU.S.";
+        let groups = split(text, true, &DocStats::measure(text));
+        let bodies: Vec<&str> = groups.iter().flatten().map(|u| u.body.as_ref()).collect();
+        assert!(bodies.contains(&"U.S."), "{bodies:?}");
     }
 
     #[test]

@@ -312,6 +312,11 @@ fn fixed_document_idempotence_failures() {
         "，香香香a，，香香香香，香，香，香a香香香香香，香\n \n香香香香香香香香香香香香香香香香\u{85}•香http://x.y/z香，;\n\
          ，香香a香   ，，香香U . S .a、\n香\n，\n，，，，，香，，aa，香香，aa",
         "\t\n。  。 。  \n。 。 \n\u{E000}。 \n ",
+        // An indented code block in double-spaced text, written without
+        // the blank line after it; a decoration `- 香 - 1 -` that a join
+        // made read as an item.
+        "香香a香香Gamea\n，•香香香\n\n 香a香香香香香a香香香香香香;\na，a ！a香aeAI，\n\n香a香，香！\n香香香！，aa、\n \n，\n\n\t，=\n\n，",
+        "   。 \n  。 \n\n 。\n\n\n\n\n      。\n\n\n\n\n         ¡            - 1 -\n香   - 1 -\n       -  香     - 1 -\nU.S.\u{C}",
         // A `-` item and a line `-` joined read as a `- 1 -` decoration.
         "     http://x.y/z- 1 -\n\u{C}    http://x.y/z- 1 -\n\u{C} \u{3000}    1\n\r\n - \u{3000}    1\n\r\n - \n\u{C}",
         "1. 、，促ë\t•ｑH複IInf楅◆\u{2003}ｆ1 , 000［\t\t、促⺀1  眲RWTH头（1）港\u{A0}A I★《。6a",
