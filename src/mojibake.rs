@@ -212,9 +212,11 @@ fn pass(text: &str) -> Option<(String, usize)> {
                 || neighbour
                 || (!only_marks && !other_alphabet(c));
             // A space read as a no-break space is a guess that needs more
-            // than one character: the spacing stage turns a tab into a
-            // space (`ë\t•` must not read as `렕` the second time).
-            let stand_in_ok = !c.stand_in || c.wide >= 2 || neighbour;
+            // than one character in its own run: the spacing stage turns a
+            // tab into a space (`ë\t•` must not read as `렕` the second
+            // time), and joined lines bring runs near each other (`é Œ` on
+            // two lines must not read as `頌` once they are one).
+            let stand_in_ok = !c.stand_in || c.wide >= 2;
             stand_in_ok
                 && ((c.narrow > 0 && narrow_ok && (!control(c) || neighbour || c.narrow > 1))
                     || c.wide >= 2
@@ -542,6 +544,8 @@ mod tests {
         // in it is not enough, even next to CJK text (`ë •` is no `렕`).
         assert_eq!(repair("促ë •qH"), "促ë •qH");
         assert_eq!(repair("促ë\u{A0}•qH"), "促렕qH");
+        // Nor with another such run near it.
+        assert_eq!(repair("x é Œ Ié Œ"), "x é Œ Ié Œ");
         // Not in a sequence of two bytes: `× ¼` is not `\u{5E0}¼`.
         assert!(matches!(repair("½ × ¼"), Cow::Borrowed(_)));
     }
