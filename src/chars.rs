@@ -227,16 +227,23 @@ pub fn str_width(s: &str) -> usize {
     w
 }
 
-/// The character starting at byte `i` of `s` (a character boundary) and its
-/// length in bytes.
+/// The length in bytes of the UTF-8 sequence that `lead` starts (a lead
+/// byte of valid UTF-8): the one table of it in the crate.
 #[inline]
-pub(crate) fn decode_at(s: &str, i: usize) -> (char, usize) {
-    let len = match s.as_bytes()[i] {
+pub(crate) fn utf8_len(lead: u8) -> usize {
+    match lead {
         0x00..=0x7F => 1,
         0xC0..=0xDF => 2,
         0xE0..=0xEF => 3,
         _ => 4,
-    };
+    }
+}
+
+/// The character starting at byte `i` of `s` (a character boundary) and its
+/// length in bytes.
+#[inline]
+pub(crate) fn decode_at(s: &str, i: usize) -> (char, usize) {
+    let len = utf8_len(s.as_bytes()[i]);
     (s.get(i..i + len).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}'), len)
 }
 

@@ -287,16 +287,6 @@ pub fn is_clean(text: &str) -> bool {
     matches!(clean(text), Cow::Borrowed(_))
 }
 
-#[inline]
-pub(crate) fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,7 +86,14 @@ impl std::fmt::Display for StreamError {
     }
 }
 
-impl std::error::Error for StreamError {}
+impl std::error::Error for StreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StreamError::Read(e) | StreamError::Write(e) => Some(e),
+            StreamError::InvalidUtf8(e) => Some(e),
+        }
+    }
+}
 
 /// Incremental UTF-8 decoding with absolute error offsets.
 struct Decoder<R> {
@@ -299,7 +306,7 @@ pub(crate) fn line_cut(text: &str, lim: usize, eof: bool) -> Option<usize> {
             i += 1;
             continue;
         }
-        let len = crate::hygiene::utf8_len(c);
+        let len = crate::chars::utf8_len(c);
         run_start = i + len;
         if len == 3 && matches!(&text[i..i + 3], "。" | "！" | "？") {
             let q = i + 3 + b[i + 3..line_end].iter().take_while(|&&x| x == b' ' || x == b'\t').count();
@@ -956,6 +963,17 @@ mod tests {
     /// (`sqlite3` + `.Connectio` joined reads as tokenizer debris): the
     /// stream makes the further passes the whole text makes, also when the
     /// output's first window is long and the decision comes mid-stream.
+    #[test]
+    fn errors_name_their_source() {
+        use std::error::Error;
+        let e = StreamError::Read(io::Error::other("disk"));
+        assert_eq!(e.source().map(|s| s.to_string()).as_deref(), Some("disk"));
+        let mut out = Vec::new();
+        let e = clean_stream(&Cleaner::default(), &b"ok\n\xff"[..], &mut out, &StreamOptions::default())
+            .expect_err("invalid UTF-8");
+        assert!(e.source().is_some_and(|s| s.is::<InvalidUtf8>()), "{e}");
+    }
+
     #[test]
     fn further_passes_are_streamed_as_whole_text_makes_them() {
         let wraps = "10. a香香—   ,香，，香，a（\n香香香，，香，a香香RWTH（1） a香香香1)\r\nRWTH\n";

@@ -330,7 +330,7 @@ pub fn has_simplified(text: &str) -> bool {
             i += if b < 0x80 { 1 } else { 2 };
             continue;
         }
-        let len = crate::hygiene::utf8_len(b);
+        let len = crate::chars::utf8_len(b);
         if let Some(c) = text.get(i..i + len).and_then(|s| s.chars().next())
             && sets.simplified_only.contains(c)
         {
