@@ -166,9 +166,12 @@ fn pass(text: &str) -> Option<(String, usize)> {
         let (l, r) = if a.end <= b.start { (a, b) } else { (b, a) };
         r.start - l.end <= NEIGHBOURHOOD && text[l.end..r.start].bytes().all(|c| c.is_ascii() && c != b'\n')
     };
+    // (Ideographs and kana, not CJK punctuation: the punctuation stage
+    // writes `（` for a `(` after the run, which must not support its
+    // repair when the text is cleaned again.)
     let cjk_next_to = |c: &Candidate| {
-        text[..c.start].chars().next_back().is_some_and(crate::chars::is_cjk)
-            || text[c.end..].chars().next().is_some_and(crate::chars::is_cjk)
+        text[..c.start].chars().next_back().is_some_and(crate::chars::is_han)
+            || text[c.end..].chars().next().is_some_and(crate::chars::is_han)
     };
     // Whether the run has a character that never follows a letter in real
     // text. (A run that crosses a space never has: `café ½`.)
@@ -548,6 +551,16 @@ mod tests {
         assert_eq!(repair("x é Œ Ié Œ"), "x é Œ Ié Œ");
         // Not in a sequence of two bytes: `× ¼` is not `\u{5E0}¼`.
         assert!(matches!(repair("½ × ¼"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn cjk_punctuation_is_no_support() {
+        // After a letter, a lone wide character needs an ideograph next to
+        // it; a `（` the punctuation stage may have made of `(` is none.
+        for text in ["nné‘•(x", "nné‘•（x"] {
+            assert!(matches!(repair(text), Cow::Borrowed(_)), "{text:?}");
+        }
+        assert_eq!(repair("nné‘•香"), "nn鑕香");
     }
 
     #[test]
