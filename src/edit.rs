@@ -47,6 +47,16 @@ impl<'a> Edit<'a> {
         self.replace(at, at, with);
     }
 
+    /// The edited text before `src` offset `at` (at or after the last
+    /// replacement), in two pieces: what has been written, then the part of
+    /// `src` not yet copied.
+    pub(crate) fn before(&self, at: usize) -> [&str; 2] {
+        match &self.out {
+            None => ["", &self.src[..at]],
+            Some(out) => [out, &self.src[self.pos..at]],
+        }
+    }
+
     /// How many replacements changed something.
     pub(crate) fn changes(&self) -> usize {
         self.changes
@@ -67,6 +77,14 @@ impl<'a> Edit<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_before_an_offset() {
+        let mut e = Edit::new("a b c");
+        assert_eq!(e.before(3), ["", "a b"]);
+        e.replace(1, 2, "");
+        assert_eq!(e.before(4).concat(), "ab ");
+    }
 
     #[test]
     fn unchanged_is_borrowed() {

@@ -312,7 +312,6 @@ impl Spacer {
         let mut edit = Edit::new(line);
         let mut chunk_start = 0usize;
         let mut before_left = "";
-        let mut joined_before = false;
         let count_quotes = memchr::memchr(b'"', bytes).is_some();
         let mut quotes = 0usize;
         // Inline code keeps its spaces (see `crate::links`); a table row
@@ -334,7 +333,6 @@ impl Spacer {
                 if by_bar && !in_code && ws_end > ws + 1 && self.spaced {
                     edit.replace(ws, ws_end, " ");
                 }
-                joined_before = false;
                 before_left = left;
                 chunk_start = ws_end;
                 i = if right_end < bytes.len() { Some(right_end) } else { None };
@@ -345,7 +343,6 @@ impl Spacer {
             // (Not after a link: rule 0 keeps that space.)
             if cjk_ends_at(bytes, ws) && cjk_starts_at(bytes, ws_end) && !token_ends_link(left) {
                 edit.replace(ws, ws_end, "");
-                joined_before = true;
                 before_left = left;
                 chunk_start = ws_end;
                 i = if right_end < bytes.len() { Some(right_end) } else { None };
@@ -359,15 +356,20 @@ impl Spacer {
                 line,
                 right_end,
                 quotes_open: quotes % 2 == 1,
-                joined_before,
             };
-            let decision = self.decide(&ctx);
+            let mut decision = self.decide(&ctx);
+            // Never glue what the repair would then take for mis-decoded
+            // text (see `mojibake::glue_repairs`): read on the text as
+            // written so far, earlier gaps taken out.
+            if decision == Decision::Remove && crate::mojibake::glue_repairs(edit.before(ws), &line[ws_end..])
+            {
+                decision = Decision::Keep;
+            }
             match decision {
                 Decision::Remove => edit.replace(ws, ws_end, ""),
                 Decision::Keep => {}
                 Decision::Single => edit.replace(ws, ws_end, " "),
             }
-            joined_before = decision == Decision::Remove;
             before_left = left;
             chunk_start = ws_end;
             i = if right_end < bytes.len() { Some(right_end) } else { None };
@@ -420,11 +422,6 @@ impl Spacer {
         // (An ideograph next to it supports a repair too: `Í… 香`.)
         let supports = |c: char| letter(c) || crate::chars::is_cjk(c);
         if crate::mojibake::reads_mis_decoded(l, r)
-            || crate::mojibake::glue_repairs(
-                if ctx.joined_before { ctx.before_left } else { "" },
-                ctx.left,
-                ctx.right,
-            )
             || (pair_after && supports(l))
             || (pair_before && supports(r))
         {
@@ -679,8 +676,6 @@ struct Ctx<'a> {
     right_end: usize,
     /// An odd number of `"` has been seen up to the end of `left`.
     quotes_open: bool,
-    /// The gap before `left` was taken out: `before_left` and `left` meet.
-    joined_before: bool,
 }
 
 impl<'a> Ctx<'a> {

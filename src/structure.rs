@@ -625,14 +625,13 @@ fn code_indent(raw: &str) -> usize {
     col
 }
 
-/// A code fence: up to three spaces, then three or more backticks or
-/// tildes (a backtick fence's info string holds no backtick). Returns the
-/// fence character and how many there are.
+/// A code fence: three or more backticks or tildes (a backtick fence's
+/// info string holds no backtick), indented or not. (Markdown takes a
+/// fence indented four columns for code; but cleaning drops the indent of
+/// a line that is not code, and the line would read as a fence the next
+/// time.) Returns the fence character and how many there are.
 fn fence(raw: &str) -> Option<(u8, usize)> {
-    let t = raw.trim_start_matches(' ');
-    if raw.len() - t.len() > 3 {
-        return None;
-    }
+    let t = raw.trim_start_matches([' ', '\t', '\u{3000}']);
     let c = *t.as_bytes().first()?;
     if c != b'`' && c != b'~' {
         return None;
@@ -660,7 +659,9 @@ impl Fences {
                 let closes = fence(raw).is_some_and(|(d, m)| {
                     d == c
                         && m >= n
-                        && raw.trim_start_matches(' ')[m..].trim_end_matches([' ', '\t']).is_empty()
+                        && raw.trim_start_matches([' ', '\t', '\u{3000}'])[m..]
+                            .trim_end_matches([' ', '\t'])
+                            .is_empty()
                 });
                 if closes {
                     self.open = None;
@@ -1845,10 +1846,13 @@ mod tests {
         // A fence left open runs to the end of the text, not its blank lines.
         assert_eq!(kinds("甲\n```\nx = 1\n\n\n"), [(Paragraph, "甲".into()), (Code, "```\nx = 1".into())]);
         // Not fences: two backticks, a backtick in a backtick fence's info
-        // string, four spaces of indentation.
-        for text in ["``\n甲", "``` a`b\n甲", "    ```\n甲"] {
+        // string.
+        for text in ["``\n甲", "``` a`b\n甲"] {
             assert!(kinds(text).iter().all(|(k, _)| *k == Paragraph), "{text:?}");
         }
+        // Indented, a fence is one still: cleaned, the line would read as
+        // one.
+        assert_eq!(kinds("甲\n\t~~~~ x\n乙")[1].0, Code);
     }
 
     #[test]
