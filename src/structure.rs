@@ -1513,6 +1513,15 @@ fn split_measured<'a>(
                         }
                     }
                 };
+                // Halves of a mis-decoded run that the repair would read as
+                // one once glued (`…é—…Ž•` + `生`) stay apart by a space, as
+                // the repair saw them on separate lines: the next cleaning
+                // would otherwise repair what this one kept.
+                let join = if join.is_empty() && crate::mojibake::glue_repairs([body, ""], text) {
+                    " "
+                } else {
+                    join
+                };
                 body.push_str(join);
                 body.push_str(text);
                 unit.lines += 1;
@@ -1742,6 +1751,30 @@ mod tests {
         ] {
             assert_eq!(c.clean(text).lines().count(), text.lines().count(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn joins_keep_halves_of_a_mis_decoded_run_apart() {
+        // Apart, the lone run `nné—…Ž•` is no repair; glued to `生` it
+        // reads as one (`闅Ž•生`), so the join is a space, which the
+        // spacing stage keeps for the same reason.
+        let lines = [
+            "這是一段很長的中文句子用來測試換行的情況看看會怎樣處理",
+            "這是一段很長的中文句子用來測試換行的情況看看會怎樣nné—…Ž•",
+            "生產力促進局的文章內容在這裡繼續寫下去直到行的寬度相同",
+            "這是一段很長的中文句子用來測試換行的情況看看會怎樣處理。",
+        ];
+        let text = lines.join("\n");
+        let joined = roundtrip(&text);
+        assert!(joined.contains("nné—…Ž• 生產力"), "{joined}");
+        assert_eq!(joined.lines().count(), 1);
+        let c = crate::Cleaner::default();
+        let once = c.clean(&text);
+        assert!(once.contains("nné—…Ž• 生產力"), "{once}");
+        assert_eq!(c.clean(&once), once);
+        // Without the mis-decoded run, CJK halves meet.
+        let plain = roundtrip(&text.replace("nné—…Ž•", "處理"));
+        assert!(plain.contains("處理生產力"), "{plain}");
     }
 
     fn roundtrip(text: &str) -> String {
