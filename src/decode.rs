@@ -323,6 +323,23 @@ impl FromStr for EncodingChoice {
     }
 }
 
+/// Written as its name (`utf-8`, `big5`, `shift_jis`), read as
+/// [`FromStr`] reads it.
+#[cfg(feature = "serde")]
+impl serde::Serialize for EncodingChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for EncodingChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<EncodingChoice, D::Error> {
+        let label = String::deserialize(deserializer)?;
+        label.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// The encoding detected (or given), and how sure that is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Detection {

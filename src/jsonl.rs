@@ -184,6 +184,9 @@ impl std::error::Error for PathError {}
 /// invalid UTF-8 (without [`JsonlOptions::lossy`]), or a string to clean
 /// that cannot be decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OnError {
     /// Stop with an error naming the line.
     #[default]

@@ -9,6 +9,7 @@ use crate::variants::Variants;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Profile {
     /// Hong Kong: corner quotes `「」『』`, middle dot `·` (U+00B7).
     #[default]
@@ -18,6 +19,12 @@ pub enum Profile {
     /// Mainland China: curly quotes `“”‘’`, middle dot `·` (U+00B7), and
     /// characters left as they are ([`Variants::None`]): Simplified text
     /// stays Simplified unless a variants mode is asked for.
+    #[cfg_attr(
+        feature = "cli",
+        value(
+            help = "Mainland China: curly quotes `“”‘’`, middle dot `·` (U+00B7), characters left as they are"
+        )
+    )]
     Cn,
 }
 
@@ -157,9 +164,11 @@ pub struct Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Backend {
     /// The pure-Rust converter ([`crate::variants::Builtin`]).
     #[default]
+    #[cfg_attr(feature = "cli", value(help = "The pure-Rust converter"))]
     Builtin,
     /// The C++ OpenCC library, with the `opencc-sys` feature.
     OpenccSys,

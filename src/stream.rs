@@ -19,7 +19,7 @@
 //!    block (the text between blank lines) longer than [`MAX_BLOCK`] bytes
 //!    is cut at its last line end within each [`MAX_BLOCK`] bytes (wrapped
 //!    lines are not re-joined across such a cut); a single line longer than
-//!    that is cut at a *cut point* ([`line_cut`]) — after a CJK sentence end
+//!    that is cut at a *cut point* (`line_cut`) — after a CJK sentence end
 //!    followed by an ideograph, or inside a long run of ASCII letters and
 //!    digits — where cleaning the two halves apart and concatenating them
 //!    gives what cleaning the line would. [`Cleaner::clean_cow`] sends a

@@ -230,7 +230,7 @@ impl Vocabulary {
     /// The vocabulary a wrapped document needs: how often the words that
     /// meet at a line end (the last word of a line that ends with a Latin
     /// letter or digit, the first word of the next, and the two run
-    /// together) occur in `text` — the only words [`Vocabulary::rejoins`]
+    /// together) occur in `text` — the only words `Vocabulary::rejoins`
     /// asks about. Empty when no line end falls between Latin words.
     pub fn for_junctions(text: &str) -> Vocabulary {
         let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';

@@ -43,6 +43,7 @@ use crate::opencc::{Config, Dict};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Variants {
     /// Convert Simplified-only spans to Traditional, leave the rest alone.
     #[default]

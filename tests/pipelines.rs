@@ -109,6 +109,20 @@ fn legacy_encodings() {
     let o = zh_clean(&[], &big5);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--encoding"), "{}", stderr(&o));
+    // Any WHATWG label, and the library's aliases (`gbk`, `utf8`).
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("日本語 の 文章 です 。\n");
+    assert_eq!(
+        stdout(&zh_clean(&["--encoding", "shift_jis", "--variants", "none"], &sjis)),
+        "日本語の文章です。\n"
+    );
+    assert_eq!(
+        stdout(&zh_clean(&["--encoding", "GBK", "--variants", "none"], &gbk)),
+        "香港生产力局今天公布研究报告。\n"
+    );
+    assert_eq!(stdout(&zh_clean(&["--encoding", "utf8"], "香港 生產\n".as_bytes())), "香港生產\n");
+    let o = zh_clean(&["--encoding", "klingon"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown encoding `klingon`"), "{}", stderr(&o));
 }
 
 #[test]

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 use serde::{Deserialize, Serialize};
+use zh_clean::decode::{EncodingChoice, UnknownEncoding};
+use zh_clean::jsonl::OnError;
 use zh_clean::opencc::Config;
+use zh_clean::{Backend, CjkLatinSpace, Profile, QuoteStyle, Variants};
 
 pub const STAGES_HELP: &str = "\
 Stages, in pipeline order (names for --only and --skip):
@@ -58,7 +61,7 @@ pub struct Args {
     /// Regional standard: quotes, middle dots, and whether characters are
     /// converted by default [default: hk].
     #[arg(long, value_enum, help_heading = "Cleaning")]
-    pub profile: Option<ProfileArg>,
+    pub profile: Option<Profile>,
 
     /// Run only these stages (comma-separated).
     #[arg(
@@ -77,17 +80,17 @@ pub struct Args {
     /// Spaces between CJK and Latin letters/digits: auto removes them in
     /// spuriously spaced documents and keeps them in clean ones [default: auto].
     #[arg(long, value_enum, help_heading = "Cleaning")]
-    pub cjk_latin_space: Option<SpaceArg>,
+    pub cjk_latin_space: Option<CjkLatinSpace>,
 
     /// Quotation marks for CJK text [default: from the profile].
     #[arg(long, value_enum, help_heading = "Cleaning")]
-    pub quotes: Option<QuotesArg>,
+    pub quotes: Option<QuoteStyle>,
 
     /// Character variants: auto (Simplified-only spans to Traditional), hk,
     /// tw, twp (Taiwan with phrases), cn (Simplified) or none [default: auto;
     /// none with --profile cn].
     #[arg(long, value_enum, help_heading = "Cleaning")]
-    pub variants: Option<VariantsArg>,
+    pub variants: Option<Variants>,
 
     /// Run one OpenCC conversion instead of --variants: s2t, t2s, s2tw,
     /// tw2s, s2hk, hk2s, s2twp, tw2sp, s2hkp, hk2sp, t2tw, tw2t, t2hk, hk2t,
@@ -98,7 +101,7 @@ pub struct Args {
     /// Converter for the variants stage: builtin (pure Rust) or opencc-sys
     /// (the C++ OpenCC library; needs the `opencc-sys` feature) [default: builtin].
     #[arg(long, value_enum, help_heading = "Cleaning")]
-    pub backend: Option<BackendArg>,
+    pub backend: Option<Backend>,
 
     /// Keep only the article: drop navigation menus, link rows, image
     /// placeholders, footers and repeated blocks.
@@ -128,10 +131,11 @@ pub struct Args {
     pub words_only: bool,
 
     /// Input encoding: utf-8, big5 (Big5-HKSCS), gb18030, utf-16le, utf-16be,
-    /// or auto (byte-order mark, else UTF-8 when valid, else detected; a
-    /// guess that is not sure is reported) [default: utf-8].
-    #[arg(long, value_enum, help_heading = "Input")]
-    pub encoding: Option<EncodingArg>,
+    /// another WHATWG encoding label (shift_jis, windows-1252, ...), or auto
+    /// (byte-order mark, else UTF-8 when valid, else detected; a guess that
+    /// is not sure is reported) [default: utf-8].
+    #[arg(long, value_parser = parse_encoding, value_name = "ENCODING", help_heading = "Input")]
+    pub encoding: Option<EncodingChoice>,
 
     /// Replace bytes invalid in the input encoding with U+FFFD instead of
     /// failing.
@@ -157,7 +161,7 @@ pub struct Args {
     /// valid UTF-8: fail (exit 2, naming the line) or skip (pass it through,
     /// counted) [default: fail].
     #[arg(long, value_enum, requires = "jsonl", help_heading = "JSON Lines")]
-    pub on_error: Option<OnErrorArg>,
+    pub on_error: Option<OnError>,
 
     /// With --jsonl: write the words of the first --field into this new
     /// field, as an array.
@@ -266,6 +270,10 @@ fn parse_config(s: &str) -> Result<Config, String> {
     s.parse()
 }
 
+fn parse_encoding(s: &str) -> Result<EncodingChoice, UnknownEncoding> {
+    s.parse()
+}
+
 /// What `--generate` prints.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Generate {
@@ -275,47 +283,6 @@ pub enum Generate {
     Fish,
     Elvish,
     Powershell,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProfileArg {
-    Hk,
-    Tw,
-    Cn,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SpaceArg {
-    Auto,
-    Remove,
-    Keep,
-    Pangu,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EncodingArg {
-    Auto,
-    #[value(name = "utf-8", alias = "utf8")]
-    #[serde(rename = "utf-8", alias = "utf8")]
-    Utf8,
-    Big5,
-    Gb18030,
-    #[value(name = "utf-16le")]
-    #[serde(rename = "utf-16le")]
-    Utf16le,
-    #[value(name = "utf-16be")]
-    #[serde(rename = "utf-16be")]
-    Utf16be,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OnErrorArg {
-    Fail,
-    Skip,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -330,32 +297,6 @@ pub enum ColorArg {
 pub enum StatsFormat {
     Text,
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VariantsArg {
-    Auto,
-    Hk,
-    Tw,
-    Twp,
-    Cn,
-    None,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BackendArg {
-    Builtin,
-    OpenccSys,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuotesArg {
-    Corner,
-    Curly,
-    Keep,
 }
 
 impl Args {

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::args::EncodingArg;
+use zh_clean::decode::EncodingChoice;
+
 use crate::walk::{Input, Source};
 
 /// A compression format, from a file name or the first bytes.
@@ -57,7 +58,7 @@ impl<R: Read> Read for Tally<R> {
 
 /// How to open inputs.
 pub struct OpenOptions {
-    pub encoding: EncodingArg,
+    pub encoding: EncodingChoice,
     pub lossy: bool,
     /// Recognise compression by its first bytes too.
     pub sniff_compression: bool,
@@ -166,7 +167,7 @@ pub fn open(
     // UTF-16 text has them too, and is recognised by its byte-order mark
     // or an explicit encoding.
     let first = head(&mut plain, 8 * 1024).map_err(|e| Refusal::Error(format!("{name}: {e}")))?;
-    let utf16 = matches!(opts.encoding, EncodingArg::Utf16le | EncodingArg::Utf16be)
+    let utf16 = matches!(opts.encoding, EncodingChoice::Utf16Le | EncodingChoice::Utf16Be)
         || first.starts_with(&[0xff, 0xfe])
         || first.starts_with(&[0xfe, 0xff]);
     if judge_binary
@@ -188,16 +189,11 @@ fn decoding(
     opts: &OpenOptions,
     name: &str,
 ) -> io::Result<(Box<dyn Read + Send>, u64)> {
-    use zh_clean::decode::{DecodeReader, EncodingChoice};
-    let choice = match opts.encoding {
-        EncodingArg::Utf8 => return Ok((input, 0)),
-        EncodingArg::Auto => EncodingChoice::Auto,
-        EncodingArg::Big5 => EncodingChoice::Big5,
-        EncodingArg::Gb18030 => EncodingChoice::Gb18030,
-        EncodingArg::Utf16le => EncodingChoice::Utf16Le,
-        EncodingArg::Utf16be => EncodingChoice::Utf16Be,
-    };
-    let reader = DecodeReader::new(input, choice, opts.lossy)?;
+    use zh_clean::decode::DecodeReader;
+    if opts.encoding == EncodingChoice::Utf8 {
+        return Ok((input, 0));
+    }
+    let reader = DecodeReader::new(input, opts.encoding, opts.lossy)?;
     if let Some(warning) = reader.detection().and_then(|d| d.warning()) {
         eprintln!("zh-clean: {name}: {warning}; use --encoding to choose");
     }

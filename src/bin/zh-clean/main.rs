@@ -26,10 +26,11 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use clap::{CommandFactory, FromArgMatches};
 use zh_clean::Cleaner;
-use zh_clean::jsonl::{FieldPath, JsonlError, JsonlOptions, JsonlStats, OnError};
+use zh_clean::decode::EncodingChoice;
+use zh_clean::jsonl::{FieldPath, JsonlError, JsonlOptions, JsonlStats};
 use zh_clean::stream::{StreamError, StreamOptions, clean_stream};
 
-use args::{Args, Generate, OnErrorArg, StatsFormat};
+use args::{Args, Generate, StatsFormat};
 use input::{Compression, OpenOptions, Refusal};
 use output::{Snapshot, WriteError};
 use settings::Settings;
@@ -442,7 +443,7 @@ fn main() -> ExitCode {
         }
         Some(JsonlOptions {
             fields,
-            on_error: if s.on_error == Some(OnErrorArg::Skip) { OnError::Skip } else { OnError::Fail },
+            on_error: s.on_error.unwrap_or_default(),
             segment_field: s.segment_field.clone(),
             words_only: s.words_only == Some(true),
             lossy: s.lossy == Some(true),
@@ -499,7 +500,7 @@ fn main() -> ExitCode {
         in_place: args.in_place,
         jsonl,
         open: OpenOptions {
-            encoding: s.encoding.unwrap_or(args::EncodingArg::Utf8),
+            encoding: s.encoding.unwrap_or(EncodingChoice::Utf8),
             lossy: s.lossy == Some(true),
             sniff_compression: s.decompress == Some(true),
         },

@@ -16,32 +16,33 @@ use serde::{Deserialize, Serialize};
 use zh_clean::opencc::Config;
 use zh_clean::{Backend, CjkLatinSpace, Options, Profile, QuoteStyle, Stage, Variants};
 
-use crate::args::{
-    Args, BackendArg, EncodingArg, OnErrorArg, ProfileArg, QuotesArg, SpaceArg, StatsFormat, VariantsArg,
-};
+use zh_clean::decode::EncodingChoice;
+use zh_clean::jsonl::OnError;
+
+use crate::args::{Args, StatsFormat};
 
 /// Every setting, optional: `None` is "not said here".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<ProfileArg>,
+    pub profile: Option<Profile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub only: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cjk_latin_space: Option<SpaceArg>,
+    pub cjk_latin_space: Option<CjkLatinSpace>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quotes: Option<QuotesArg>,
+    pub quotes: Option<QuoteStyle>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub middle_dot: Option<char>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub variants: Option<VariantsArg>,
+    pub variants: Option<Variants>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub convert: Option<Config>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub backend: Option<BackendArg>,
+    pub backend: Option<Backend>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub main_content: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,7 +56,7 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub words_only: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<EncodingArg>,
+    pub encoding: Option<EncodingChoice>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lossy: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,7 +66,7 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub on_error: Option<OnErrorArg>,
+    pub on_error: Option<OnError>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -163,48 +164,24 @@ impl Settings {
         if self.convert.is_some() && self.variants.is_some() {
             return Err("both `variants` and `convert` are set; choose one".into());
         }
-        let profile = match self.profile.unwrap_or(ProfileArg::Hk) {
-            ProfileArg::Hk => Profile::Hk,
-            ProfileArg::Tw => Profile::Tw,
-            ProfileArg::Cn => Profile::Cn,
-        };
-        let mut o = Options::new(profile);
+        let mut o = Options::new(self.profile.unwrap_or_default());
         if let Some(s) = self.cjk_latin_space {
-            o = o.cjk_latin_space(match s {
-                SpaceArg::Auto => CjkLatinSpace::Auto,
-                SpaceArg::Remove => CjkLatinSpace::Remove,
-                SpaceArg::Keep => CjkLatinSpace::Keep,
-                SpaceArg::Pangu => CjkLatinSpace::Pangu,
-            });
+            o = o.cjk_latin_space(s);
         }
         if let Some(q) = self.quotes {
-            o = o.quotes(match q {
-                QuotesArg::Corner => QuoteStyle::Corner,
-                QuotesArg::Curly => QuoteStyle::Curly,
-                QuotesArg::Keep => QuoteStyle::Keep,
-            });
+            o = o.quotes(q);
         }
         if let Some(dot) = self.middle_dot {
             o = o.middle_dot(dot);
         }
         if let Some(v) = self.variants {
-            o = o.variants(match v {
-                VariantsArg::Auto => Variants::Auto,
-                VariantsArg::Hk => Variants::Hk,
-                VariantsArg::Tw => Variants::Tw,
-                VariantsArg::Twp => Variants::Twp,
-                VariantsArg::Cn => Variants::Cn,
-                VariantsArg::None => Variants::None,
-            });
+            o = o.variants(v);
         }
         if let Some(c) = self.convert {
             o = o.convert(c);
         }
         if let Some(b) = self.backend {
-            o = o.backend(match b {
-                BackendArg::Builtin => Backend::Builtin,
-                BackendArg::OpenccSys => Backend::OpenccSys,
-            });
+            o = o.backend(b);
         }
         o = o.main_content(self.main_content.unwrap_or(false)).dedupe(self.dedupe.unwrap_or(false));
         if let Some(only) = &self.only {
@@ -228,42 +205,27 @@ impl Settings {
         let skipped: Vec<String> =
             Stage::ALL.into_iter().filter(|s| !o.runs(*s)).map(|s| s.name().to_owned()).collect();
         Ok(Settings {
-            profile: Some(self.profile.unwrap_or(ProfileArg::Hk)),
+            profile: Some(o.profile),
             only: None,
             skip: Some(skipped),
-            cjk_latin_space: Some(self.cjk_latin_space.unwrap_or(SpaceArg::Auto)),
-            quotes: Some(match o.quotes {
-                QuoteStyle::Corner => QuotesArg::Corner,
-                QuoteStyle::Curly => QuotesArg::Curly,
-                QuoteStyle::Keep => QuotesArg::Keep,
-            }),
+            cjk_latin_space: Some(o.cjk_latin_space),
+            quotes: Some(o.quotes),
             middle_dot: Some(o.middle_dot),
-            variants: if o.convert.is_some() {
-                None
-            } else {
-                Some(match o.variants {
-                    Variants::Auto => VariantsArg::Auto,
-                    Variants::Hk => VariantsArg::Hk,
-                    Variants::Tw => VariantsArg::Tw,
-                    Variants::Twp => VariantsArg::Twp,
-                    Variants::Cn => VariantsArg::Cn,
-                    Variants::None => VariantsArg::None,
-                })
-            },
+            variants: if o.convert.is_some() { None } else { Some(o.variants) },
             convert: o.convert,
-            backend: Some(self.backend.unwrap_or(BackendArg::Builtin)),
+            backend: Some(o.backend),
             main_content: Some(o.main_content),
             dedupe: Some(o.dedupe),
             segment: Some(self.segment.unwrap_or(false)),
             delimiter: Some(self.delimiter()),
             user_dict: Some(self.user_dict.clone().unwrap_or_default()),
             words_only: Some(self.words_only.unwrap_or(false)),
-            encoding: Some(self.encoding.unwrap_or(EncodingArg::Utf8)),
+            encoding: Some(self.encoding.unwrap_or(EncodingChoice::Utf8)),
             lossy: Some(self.lossy.unwrap_or(false)),
             decompress: Some(self.decompress.unwrap_or(false)),
             jsonl: Some(self.jsonl.unwrap_or(false)),
             fields: Some(self.fields()),
-            on_error: Some(self.on_error.unwrap_or(OnErrorArg::Fail)),
+            on_error: Some(self.on_error.unwrap_or_default()),
             segment_field: self.segment_field.clone(),
             jobs: self.jobs,
             stats: Some(self.stats.unwrap_or(false)),
@@ -299,7 +261,7 @@ mod tests {
     #[test]
     fn a_profile_brings_the_same_defaults_from_both_places() {
         let file: Settings = toml::from_str("profile = \"tw\"\n").unwrap();
-        let cli = Settings { profile: Some(ProfileArg::Tw), ..Settings::default() };
+        let cli = Settings { profile: Some(Profile::Tw), ..Settings::default() };
         assert_eq!(file.options().unwrap(), cli.options().unwrap());
         assert_eq!(file.options().unwrap(), Options::new(Profile::Tw));
         let file: Settings = toml::from_str("profile = \"cn\"\n").unwrap();
@@ -315,10 +277,10 @@ mod tests {
     #[test]
     fn the_command_line_wins() {
         let file: Settings = toml::from_str("profile = \"tw\"\nvariants = \"none\"\njobs = 3").unwrap();
-        let cli = Settings { variants: Some(VariantsArg::Auto), ..Settings::default() };
+        let cli = Settings { variants: Some(Variants::Auto), ..Settings::default() };
         let merged = cli.over(file);
-        assert_eq!(merged.variants, Some(VariantsArg::Auto));
-        assert_eq!(merged.profile, Some(ProfileArg::Tw));
+        assert_eq!(merged.variants, Some(Variants::Auto));
+        assert_eq!(merged.profile, Some(Profile::Tw));
         assert_eq!(merged.threads(), 3);
         // A conversion on the command line replaces the file's mode.
         let file: Settings = toml::from_str("variants = \"tw\"").unwrap();
@@ -329,7 +291,7 @@ mod tests {
     #[test]
     fn printed_settings_read_back_to_the_same_options() {
         let s = Settings {
-            profile: Some(ProfileArg::Cn),
+            profile: Some(Profile::Cn),
             skip: Some(vec!["structure".into()]),
             fields: Some(vec!["a.b".into()]),
             ..Settings::default()
