@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use zh_clean::opencc::Config;
-use zh_clean::{Backend, CjkLatinSpace, Options, Profile, QuoteStyle, Stage, Variants};
+use zh_clean::{Backend, CjkLatinSpace, Cleaner, Options, Profile, QuoteStyle, Stage, Variants};
 
 use zh_clean::decode::EncodingChoice;
-use zh_clean::jsonl::OnError;
+use zh_clean::jsonl::{FieldPath, JsonlOptions, OnError};
 
 use crate::args::{Args, StatsFormat};
 
@@ -232,6 +232,49 @@ impl Settings {
             stats_format: Some(self.stats_format.unwrap_or(StatsFormat::Text)),
             quiet: Some(self.quiet.unwrap_or(false)),
         })
+    }
+
+    /// `--print-config`: the effective settings as TOML, every key filled in.
+    pub fn to_toml(&self) -> Result<String, String> {
+        self.effective().and_then(|e| toml::to_string(&e).map_err(|e| e.to_string()))
+    }
+
+    /// The cleaner: the library options, and the segmenter with the user
+    /// dictionaries, if any.
+    pub fn cleaner(&self) -> Result<Cleaner, String> {
+        let mut cleaner = Cleaner::try_new(self.options()?)?;
+        if let Some(dicts) = &self.user_dict {
+            let mut segmenter = zh_clean::segment::Segmenter::new();
+            for path in dicts {
+                let loaded = std::fs::File::open(path)
+                    .and_then(|f| segmenter.load_user_dict(std::io::BufReader::new(f)));
+                if let Err(e) = loaded {
+                    return Err(format!("user dictionary {}: {e}", path.display()));
+                }
+            }
+            cleaner = cleaner.with_segmenter(segmenter);
+        }
+        Ok(cleaner)
+    }
+
+    /// With `--jsonl`: the record settings (one thread; set per input).
+    pub fn jsonl_options(&self) -> Result<Option<JsonlOptions>, String> {
+        if self.jsonl != Some(true) {
+            return Ok(None);
+        }
+        let fields = self
+            .fields()
+            .iter()
+            .map(|f| f.parse::<FieldPath>().map_err(|e| format!("--field {f}: {e}")))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(JsonlOptions {
+            fields,
+            on_error: self.on_error.unwrap_or_default(),
+            segment_field: self.segment_field.clone(),
+            words_only: self.words_only == Some(true),
+            lossy: self.lossy == Some(true),
+            threads: 1,
+        }))
     }
 
     pub fn delimiter(&self) -> String {
