@@ -67,8 +67,17 @@ impl Default for PunctOptions {
     }
 }
 
-/// How far (in bytes) to look for the closing mark of a pair.
-const PAIR_WINDOW: usize = 512;
+/// How far a pair may reach: this many letters, ideographs and digits
+/// between its marks. They are what every stage keeps and a second
+/// cleaning sees again, so a pair is judged alike both times; bytes or
+/// characters are not (`２` becomes `2`, `...` becomes `……`, spaces come
+/// and go).
+const PAIR_LETTERS: usize = 256;
+/// How many openers of one kind may wait for their closing marks: an
+/// opener with more of its kind open after it is given up (this bounds the
+/// memory on a line of openers; the marks of one kind are never added or
+/// removed, so a second cleaning gives up the same ones).
+const MAX_OPEN: usize = 1024;
 
 /// Normalises the punctuation of one line; see the [module docs](self).
 ///
@@ -112,6 +121,9 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     // Where the last closing mark this pass replaced ends: the mark that
     // follows reads it as the fullwidth form it became.
     let mut closed_at: Option<usize> = None;
+    // Where each pair closes, found when the first opener asks.
+    let pairs = std::cell::OnceCell::new();
+    let find_close = |from: usize| pairs.get_or_init(|| Pairs::of(line)).close(from);
     // Links and inline code are copied as they are (see `crate::links`).
     let links = crate::links::verbatim_spans(line);
     let mut next_link = 0;
@@ -217,14 +229,14 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 let inner = line.len() - rest.len() + 1;
                 let opens_on_cjk = next_nonspace().is_some_and(crate::chars::is_cjk)
                     || (rest.starts_with('(')
-                        && find_close(line, inner, '(', ')').is_some_and(|c| contains_cjk(&line[inner..c])));
+                        && find_close(inner).is_some_and(|c| contains_cjk(&line[inner..c])));
                 let call = closed_at != Some(i)
                     && line[..i].chars().next_back().is_some_and(|p| {
                         p.is_ascii_alphanumeric() || matches!(p, '_' | '!' | ']' | ')' | '>')
                     })
                     && !opens_on_cjk;
                 if !call
-                    && let Some(close) = find_close(line, end, '(', ')')
+                    && let Some(close) = find_close(end)
                     && contains_cjk(&line[end..close])
                 {
                     out = Some(Cow::Borrowed("（"));
@@ -232,12 +244,6 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 }
             }
             '“' | '‘' | '「' | '『' if phase == Phase::Pairs && o.quotes != QuoteStyle::Keep => {
-                let close_char = match c {
-                    '“' => '”',
-                    '‘' => '’',
-                    '「' => '」',
-                    _ => '』',
-                };
                 let double = matches!(c, '“' | '「');
                 let (open, shut) = match (o.quotes, double) {
                     (QuoteStyle::Corner, true) => ("「", "」"),
@@ -256,7 +262,7 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
                 };
                 if !open.starts_with(c)
                     && !reads_mis_decoded(i, open)
-                    && let Some(close) = find_close(line, end, c, close_char)
+                    && let Some(close) = find_close(end)
                     && contains_cjk(&line[end..close])
                     && !reads_mis_decoded(close, shut)
                 {
@@ -479,22 +485,68 @@ fn dots(line: &str, i: usize) -> (usize, usize) {
     (n, end)
 }
 
-/// The byte offset of the mark closing the pair opened just before `from`.
-fn find_close(line: &str, from: usize, open: char, close: char) -> Option<usize> {
-    let mut depth = 0usize;
-    // The window counts what is not a space: the spacing stage may remove
-    // the spaces, and the pair must be judged alike before and after.
-    let mut spaces = 0usize;
-    for (j, c) in line[from..].char_indices() {
-        if j - spaces > PAIR_WINDOW {
-            return None;
+/// The pairs of a line: where the mark closing each opening bracket or
+/// quote is, when it encloses at most [`PAIR_LETTERS`] letters, ideographs
+/// and digits.
+///
+/// One forward pass with a stack per kind of mark: a closing mark closes
+/// the latest opener of its kind still open, so `( ( )` leaves the first
+/// `(` open, as reading on from each opener and counting its kind's depth
+/// would. An opener met again later asks [`Pairs::close`], a binary search;
+/// the pass over the line is made once, when the first opener asks.
+struct Pairs {
+    /// (end of the opening mark, start of its closing mark), by opener.
+    closes: Vec<(usize, usize)>,
+}
+
+impl Pairs {
+    const OPEN: [char; 5] = ['(', '“', '‘', '「', '『'];
+    const CLOSE: [char; 5] = [')', '”', '’', '」', '』'];
+
+    fn of(line: &str) -> Pairs {
+        // Per kind: the openers still open, as (end, letters before it).
+        let mut open: [std::collections::VecDeque<(usize, usize)>; 5] = Default::default();
+        let mut letters = 0usize;
+        let mut closes = Vec::new();
+        for (i, c) in line.char_indices() {
+            if c.is_alphanumeric() {
+                letters += 1;
+            } else if let Some(k) = Pairs::OPEN.iter().position(|&o| o == c) {
+                if open[k].len() == MAX_OPEN {
+                    open[k].pop_front();
+                }
+                open[k].push_back((i + c.len_utf8(), letters));
+            } else if let Some(k) = Pairs::CLOSE.iter().position(|&o| o == c)
+                && let Some((end, before)) = open[k].pop_back()
+                && letters - before <= PAIR_LETTERS
+            {
+                closes.push((end, i));
+            }
         }
-        spaces += usize::from(c == ' ' || c == '\t');
-        if c == open && open != close {
+        closes.sort_unstable();
+        Pairs { closes }
+    }
+
+    /// The byte offset of the mark closing the pair whose opener ends at
+    /// `from`.
+    fn close(&self, from: usize) -> Option<usize> {
+        self.closes.binary_search_by_key(&from, |&(o, _)| o).ok().map(|k| self.closes[k].1)
+    }
+}
+
+/// The naive reading of [`Pairs`], kept as its test oracle: from the
+/// opener ending at `from`, read on, counting the depth of its kind, to
+/// the first closing mark at depth 0 within the window.
+#[cfg(test)]
+fn find_close_naive(line: &str, from: usize, open: char, close: char) -> Option<usize> {
+    let (mut depth, mut letters) = (0usize, 0usize);
+    for (j, c) in line[from..].char_indices() {
+        letters += usize::from(c.is_alphanumeric());
+        if c == open {
             depth += 1;
         } else if c == close {
             if depth == 0 {
-                return Some(from + j);
+                return (letters <= PAIR_LETTERS).then_some(from + j);
             }
             depth -= 1;
         }
@@ -532,9 +584,60 @@ mod tests {
         assert_eq!(hk("好… …然後"), "好… …然後");
         assert_eq!(hk("好……然後"), "好……然後");
         assert_eq!(hk("好…然後"), "好…然後");
-        // A pair's window counts what is not a space.
-        let inner = "字 ".repeat(150);
+        // A pair's window counts letters, ideographs and digits.
+        let inner = "字 ".repeat(256);
         assert_eq!(hk(&format!("({inner})")), format!("（{inner}）"));
+        let inner = "字 ".repeat(257);
+        assert_eq!(hk(&format!("({inner})")), format!("({inner})"));
+        // ... which no conversion changes: fullwidth digits become ASCII
+        // and ellipses grow, and the pair is judged alike after them.
+        for filler in ["...", "……", "、", " ", "}"] {
+            let inner = format!("{}{}", "字".repeat(256), filler.repeat(40));
+            let out = cn(&format!("「{inner}」"));
+            assert!(out.starts_with('“') && out.ends_with('”'), "{filler}: {out}");
+        }
+        for digit in ["２", "2"] {
+            let inner = format!("{}{digit}", "字".repeat(255));
+            assert!(cn(&format!("「{inner}」")).starts_with('“'));
+            let inner = format!("{}{digit}", "字".repeat(256));
+            assert!(cn(&format!("「{inner}」")).starts_with('「'));
+        }
+        // However many marks lie between.
+        let marks = "}".repeat(5000);
+        assert!(cn(&format!("「字{marks}字」")).starts_with('“'));
+    }
+
+    #[test]
+    fn pairs_agree_with_reading_on_from_each_opener() {
+        // Lines made of marks of every kind, letters and other characters,
+        // from a fixed generator; long enough to cross the window.
+        let alphabet: Vec<char> = "()“”‘’「」『』字a2 ,}".chars().collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for len in (1..400).step_by(7) {
+            for _ in 0..20 {
+                let line: String = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        // Mostly letters, so that pairs reach the window.
+                        let k = (state % 40) as usize;
+                        if k < alphabet.len() { alphabet[k] } else { '字' }
+                    })
+                    .collect();
+                let pairs = Pairs::of(&line);
+                for (i, c) in line.char_indices() {
+                    if let Some(k) = Pairs::OPEN.iter().position(|&o| o == c) {
+                        let end = i + c.len_utf8();
+                        assert_eq!(
+                            pairs.close(end),
+                            find_close_naive(&line, end, c, Pairs::CLOSE[k]),
+                            "{line:?} at {i}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
