@@ -175,12 +175,6 @@ pub fn is_currency(c: char) -> bool {
     matches!(c, '$' | '\u{A2}'..='\u{A5}' | '\u{20A0}'..='\u{20C0}')
 }
 
-/// True for ASCII letters.
-#[inline]
-pub fn is_ascii_letter(c: char) -> bool {
-    c.is_ascii_alphabetic()
-}
-
 /// The halfwidth ASCII form of a fullwidth letter or digit (`Ａ` → `A`,
 /// `２` → `2`), the one the punctuation stage writes.
 #[inline]

@@ -1,4 +1,4 @@
-//! Stage 1: Unicode hygiene.
+//! Stage 2: Unicode hygiene.
 //!
 //! Scraped text carries invisible debris that breaks every later rule: a
 //! `\r` before each newline, byte-order marks in the middle of a page (two
@@ -280,11 +280,6 @@ fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
         }
         Action::Replace(u) => out.push(u),
     }
-}
-
-/// True when [`clean`] would return its input unchanged.
-pub fn is_clean(text: &str) -> bool {
-    matches!(clean(text), Cow::Borrowed(_))
 }
 
 #[cfg(test)]

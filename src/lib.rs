@@ -79,6 +79,7 @@ use std::borrow::Cow;
 pub mod chars;
 pub mod content;
 mod edit;
+mod error;
 pub mod hygiene;
 pub mod invariants;
 #[cfg(feature = "jsonl")]
@@ -99,6 +100,7 @@ pub use stats::Stats;
 pub mod structure;
 pub mod variants;
 
+pub use error::{Error, ErrorKind, ParseError};
 pub use options::{Backend, Options, Profile, Stage};
 pub use variants::{Script, Variants, detect_script};
 
@@ -145,16 +147,19 @@ impl Cleaner {
     }
 
     /// A cleaner with the given options, or why it cannot be built.
-    pub fn try_new(options: Options) -> Result<Cleaner, String> {
+    pub fn try_new(options: Options) -> Result<Cleaner, Error> {
         let converter: std::sync::Arc<dyn variants::Converter> = match options.backend {
             Backend::Builtin => std::sync::Arc::new(variants::Builtin),
+            // Every configuration the options use is opened now, so that
+            // cleaning never meets one the library cannot open.
             #[cfg(feature = "opencc-sys")]
-            Backend::OpenccSys => std::sync::Arc::new(variants::System::new()?),
+            Backend::OpenccSys => std::sync::Arc::new(variants::System::with(&options.configs())?),
             #[cfg(not(feature = "opencc-sys"))]
             Backend::OpenccSys => {
-                return Err(
-                    "the opencc-sys backend needs zh-clean built with the `opencc-sys` feature".into()
-                );
+                return Err(Error::new(
+                    ErrorKind::BackendNotBuilt,
+                    "the opencc-sys backend needs zh-clean built with the `opencc-sys` feature",
+                ));
             }
         };
         Ok(Cleaner {

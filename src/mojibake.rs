@@ -1,4 +1,4 @@
-//! Encoding repair: text that was decoded with the wrong codec upstream.
+//! Stage 1: encoding repair — text that was decoded with the wrong codec upstream.
 //!
 //! # The problem
 //!

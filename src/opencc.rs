@@ -225,12 +225,12 @@ impl std::fmt::Display for Config {
 }
 
 impl std::str::FromStr for Config {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::ParseError;
+    fn from_str(s: &str) -> Result<Self, crate::ParseError> {
         let s = s.trim_end_matches(".json").to_ascii_lowercase();
         Config::ALL.into_iter().find(|c| c.name() == s).ok_or_else(|| {
             let names: Vec<&str> = Config::ALL.iter().map(|c| c.name()).collect();
-            format!("unknown conversion {s:?} (expected one of {})", names.join(", "))
+            crate::ParseError::new("conversion", &s, format!("one of {}", names.join(", ")))
         })
     }
 }

@@ -29,13 +29,13 @@ pub enum Profile {
 }
 
 impl std::str::FromStr for Profile {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::ParseError;
+    fn from_str(s: &str) -> Result<Self, crate::ParseError> {
         match s.to_ascii_lowercase().as_str() {
             "hk" => Ok(Profile::Hk),
             "tw" => Ok(Profile::Tw),
             "cn" => Ok(Profile::Cn),
-            _ => Err(format!("unknown profile {s:?} (expected hk, tw or cn)")),
+            _ => Err(crate::ParseError::new("profile", s, "hk, tw or cn")),
         }
     }
 }
@@ -51,10 +51,10 @@ pub enum Stage {
     Hygiene,
     /// Blocks, list items and re-joining of hard-wrapped lines.
     Structure,
-    /// Removing spurious spaces and repairing tokenizer artifacts.
-    Spacing,
     /// ASCII/fullwidth punctuation, quotes, dots, ellipses.
     Punctuation,
+    /// Removing spurious spaces and repairing tokenizer artifacts.
+    Spacing,
     /// Traditional/Simplified and regional character variants.
     Variants,
 }
@@ -65,8 +65,8 @@ impl Stage {
         Stage::Encoding,
         Stage::Hygiene,
         Stage::Structure,
-        Stage::Spacing,
         Stage::Punctuation,
+        Stage::Spacing,
         Stage::Variants,
     ];
 
@@ -84,15 +84,14 @@ impl Stage {
 }
 
 impl std::str::FromStr for Stage {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::ParseError;
+    fn from_str(s: &str) -> Result<Self, crate::ParseError> {
         Stage::ALL
             .into_iter()
             .find(|st| st.name() == s.to_ascii_lowercase() || (s == "punct" && *st == Stage::Punctuation))
             .ok_or_else(|| {
-                format!(
-                    "unknown stage {s:?} (expected one of encoding, hygiene, structure, spacing, punctuation, variants)"
-                )
+                let names: Vec<&str> = Stage::ALL.iter().map(|st| st.name()).collect();
+                crate::ParseError::new("stage", s, format!("one of {}", names.join(", ")))
             })
     }
 }
@@ -295,6 +294,26 @@ impl Options {
             Stage::Spacing => self.spacing,
             Stage::Punctuation => self.punctuation,
             Stage::Variants => self.variants_stage,
+        }
+    }
+
+    /// The OpenCC configurations cleaning with these options may run: the
+    /// explicit conversion, or those of the variants mode (none when the
+    /// variants stage is off).
+    ///
+    /// ```
+    /// use zh_clean::opencc::Config;
+    /// use zh_clean::{Options, Profile, Variants};
+    /// assert_eq!(Options::default().configs(), [Config::S2hk]);
+    /// assert_eq!(Options::new(Profile::Cn).configs(), []);
+    /// assert_eq!(Options::default().variants(Variants::Tw).configs(), [Config::S2tw, Config::T2tw]);
+    /// assert_eq!(Options::default().convert(Config::S2twp).configs(), [Config::S2twp]);
+    /// ```
+    pub fn configs(&self) -> Vec<Config> {
+        match (self.variants_stage, self.convert) {
+            (false, _) => Vec::new(),
+            (true, Some(config)) => vec![config],
+            (true, None) => crate::variants::configs(self.variants, self.profile),
         }
     }
 

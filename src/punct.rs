@@ -1,4 +1,4 @@
-//! Stage 4: punctuation.
+//! Stage 4: punctuation (on each unit, before spacing).
 //!
 //! Scraped Chinese mixes ASCII and fullwidth punctuation, several middle
 //! dots, curly and corner quotes, and fullwidth Latin letters. This stage

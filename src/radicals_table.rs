@@ -1,5 +1,6 @@
 // Generated from the Unicode Character Database, EquivalentUnifiedIdeograph.txt
 // (Unicode version 17.0.0), Unicode License v3. Radical → equivalent unified ideograph.
+// Regenerate with scripts/radicals-table.py.
 /// Sorted by radical code point; binary-searched by `hygiene`.
 pub(crate) static RADICAL_TO_UNIFIED: &[(char, char)] = &[
     ('\u{2E81}', '\u{5382}'),
@@ -331,3 +332,20 @@ pub(crate) static RADICAL_TO_UNIFIED: &[(char, char)] = &[
     ('\u{2FD4}', '\u{9F9C}'),
     ('\u{2FD5}', '\u{9FA0}'),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::RADICAL_TO_UNIFIED;
+
+    #[test]
+    fn sorted_radicals_to_unified_ideographs() {
+        // Strictly increasing keys: the binary search finds every radical.
+        assert!(RADICAL_TO_UNIFIED.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(radical, unified) in RADICAL_TO_UNIFIED {
+            // Kangxi radicals and CJK radical supplements ...
+            assert!(matches!(radical, '\u{2E80}'..='\u{2FDF}'), "{radical:?}");
+            // ... to ideographs the rest of the pipeline reads as Han.
+            assert!(crate::chars::is_han(unified), "{radical:?} -> {unified:?}");
+        }
+    }
+}

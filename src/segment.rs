@@ -1,4 +1,4 @@
-//! Stage 6 (on request): re-segmentation into words, with jieba.
+//! Stage 7 (on request): re-segmentation into words, with jieba.
 //!
 //! Search indexing, keyword extraction and most NLP want words. jieba, the
 //! standard Chinese segmenter, ships a dictionary of *Simplified* words, so

@@ -1,4 +1,4 @@
-//! Stage 3: spacing — decide every whitespace run.
+//! Stage 5: spacing — decide every whitespace run.
 //!
 //! Word segmenters, PDF extractors and bigram indexers leave spaces between
 //! the words of Chinese text (`香港 生產 力促 進局`, `生 產 力 局`). The

@@ -1,4 +1,4 @@
-//! Stage 2: structure — blocks, list items and hard-wrap recovery.
+//! Stage 3: structure — blocks, list items and hard-wrap recovery.
 //!
 //! Text browsers and PDF extractors print paragraphs as hard-wrapped lines.
 //! This stage undoes the wrapping and finds the units the text is made of:

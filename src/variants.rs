@@ -1,4 +1,4 @@
-//! Stage 5: character variants — Traditional, Simplified and regional
+//! Stage 6: character variants — Traditional, Simplified and regional
 //! standards.
 //!
 //! Scraped Traditional Chinese mixes scripts and standards: Simplified
@@ -61,8 +61,8 @@ pub enum Variants {
 }
 
 impl std::str::FromStr for Variants {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::ParseError;
+    fn from_str(s: &str) -> Result<Self, crate::ParseError> {
         match s.to_ascii_lowercase().as_str() {
             "auto" => Ok(Variants::Auto),
             "hk" => Ok(Variants::Hk),
@@ -70,7 +70,7 @@ impl std::str::FromStr for Variants {
             "twp" => Ok(Variants::Twp),
             "cn" => Ok(Variants::Cn),
             "none" => Ok(Variants::None),
-            _ => Err(format!("unknown variants mode {s:?} (expected auto, hk, tw, twp, cn or none)")),
+            _ => Err(crate::ParseError::new("variants mode", s, "auto, hk, tw, twp, cn or none")),
         }
     }
 }
@@ -117,9 +117,16 @@ impl std::fmt::Debug for System {
 #[cfg(feature = "opencc-sys")]
 impl System {
     /// Checks that the library can open a configuration.
-    pub fn new() -> Result<System, String> {
+    pub fn new() -> Result<System, crate::Error> {
+        System::with(&[Config::S2t])
+    }
+
+    /// Opens `configs` now, or says which one the library cannot open.
+    pub fn with(configs: &[Config]) -> Result<System, crate::Error> {
         let system = System::default();
-        system.open(Config::S2t)?;
+        for &config in configs {
+            system.open(config)?;
+        }
         Ok(system)
     }
 
@@ -129,7 +136,7 @@ impl System {
         self.open(config).is_ok()
     }
 
-    fn open(&self, config: Config) -> Result<std::sync::Arc<opencc_rust::OpenCC>, String> {
+    fn open(&self, config: Config) -> Result<std::sync::Arc<opencc_rust::OpenCC>, crate::Error> {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(o) = open.get(&config) {
             return Ok(o.clone());
@@ -137,7 +144,12 @@ impl System {
         let file = format!("{}.json", config.name());
         let o = opencc_rust::OpenCC::new(&file)
             .or_else(|_| opencc_rust::OpenCC::new(format!("/usr/share/opencc/{file}")))
-            .map_err(|e| format!("OpenCC cannot open {file}: {e}"))?;
+            .map_err(|e| {
+                crate::Error::new(
+                    crate::ErrorKind::ConfigurationUnavailable,
+                    format!("OpenCC cannot open {file}: {e}"),
+                )
+            })?;
         let o = std::sync::Arc::new(o);
         open.insert(config, o.clone());
         Ok(o)
@@ -146,8 +158,10 @@ impl System {
 
 #[cfg(feature = "opencc-sys")]
 impl Converter for System {
+    /// A configuration the library cannot open converts nothing. A
+    /// [`Cleaner`](crate::Cleaner) opens every configuration its options
+    /// use when it is built ([`System::with`]), and fails there instead.
     fn convert<'a>(&self, config: Config, text: &'a str) -> Cow<'a, str> {
-        // `new` opened a configuration, so the library and its data exist.
         let Ok(o) = self.open(config) else { return Cow::Borrowed(text) };
         let out = o.convert(text);
         if out == text { Cow::Borrowed(text) } else { Cow::Owned(out) }
@@ -480,6 +494,18 @@ fn auto_target(profile: Profile) -> Config {
         Profile::Hk => Config::S2hk,
         Profile::Tw => Config::S2tw,
         Profile::Cn => Config::S2t,
+    }
+}
+
+/// The configurations [`apply`] may run for `mode` and `profile`.
+pub(crate) fn configs(mode: Variants, profile: Profile) -> Vec<Config> {
+    match mode {
+        Variants::None => vec![],
+        Variants::Auto => vec![auto_target(profile)],
+        Variants::Cn => vec![Config::Hk2s],
+        Variants::Hk => vec![Config::S2hk, Config::T2hk],
+        Variants::Tw => vec![Config::S2tw, Config::T2tw],
+        Variants::Twp => vec![Config::S2twp, Config::T2tw],
     }
 }
 

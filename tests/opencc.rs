@@ -65,6 +65,27 @@ mod system {
     use super::*;
     use zh_clean::variants::{Builtin, Converter, System};
 
+    #[test]
+    fn a_cleaner_opens_its_configurations_when_it_is_built() {
+        use zh_clean::{Backend, Cleaner, ErrorKind, Options};
+        let system = System::new().expect("the OpenCC library and its data");
+        let options = Options::default().backend(Backend::OpenccSys).convert(Config::S2hkp);
+        match Cleaner::try_new(options) {
+            // A release before 1.3 has no s2hkp: the error comes now, not
+            // as text left unconverted later.
+            Err(e) => {
+                assert!(!system.has(Config::S2hkp));
+                assert_eq!(e.kind(), ErrorKind::ConfigurationUnavailable);
+                assert!(e.to_string().contains("s2hkp.json"), "{e}");
+            }
+            Ok(c) => {
+                assert!(system.has(Config::S2hkp));
+                assert_eq!(c.clean("头发"), "頭髮");
+            }
+        }
+        assert!(Cleaner::try_new(Options::default().backend(Backend::OpenccSys)).is_ok());
+    }
+
     /// The system library, when it is a 1.4 release (it has `s2hkp`); an
     /// older one converts with older dictionaries and is not compared.
     fn current_system() -> Option<System> {

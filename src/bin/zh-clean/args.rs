@@ -266,7 +266,7 @@ pub struct Args {
     pub generate: Option<Generate>,
 }
 
-fn parse_config(s: &str) -> Result<Config, String> {
+fn parse_config(s: &str) -> Result<Config, zh_clean::ParseError> {
     s.parse()
 }
 

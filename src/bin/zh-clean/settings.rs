@@ -242,7 +242,7 @@ impl Settings {
     /// The cleaner: the library options, and the segmenter with the user
     /// dictionaries, if any.
     pub fn cleaner(&self) -> Result<Cleaner, String> {
-        let mut cleaner = Cleaner::try_new(self.options()?)?;
+        let mut cleaner = Cleaner::try_new(self.options()?).map_err(|e| e.to_string())?;
         if let Some(dicts) = &self.user_dict {
             let mut segmenter = zh_clean::segment::Segmenter::new();
             for path in dicts {
@@ -294,7 +294,11 @@ impl Settings {
 }
 
 fn parse_stages(names: &[String]) -> Result<Vec<Stage>, String> {
-    names.iter().filter(|n| !n.trim().is_empty()).map(|n| n.trim().parse::<Stage>()).collect()
+    names
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| n.trim().parse::<Stage>().map_err(|e| e.to_string()))
+        .collect()
 }
 
 #[cfg(test)]
