@@ -111,24 +111,31 @@ enum Phase {
     Context,
 }
 
+/// One phase over a line: visit each mark the phase may change (and the
+/// closing marks already paired), ask the phase's rule for it, apply what
+/// the rule says.
+///
+/// ```text
+/// at = 0
+/// while i = next mark or paired closing mark at or after at:
+///     skip links and inline code
+///     if i is a paired closing mark: write its replacement
+///     else if a rule rewrites [i, until): write it, remember its closing mark
+///     at = until (or after the mark)
+/// ```
 fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     let mut edit = Edit::new(line);
     // Byte offsets of closing marks already paired with an opening one, with
     // their replacement.
     let mut pending: Vec<(usize, &'static str)> = Vec::new();
-    let mut buf = [0u8; 4];
     let mut at = 0;
     // Where the last closing mark this pass replaced ends: the mark that
     // follows reads it as the fullwidth form it became.
     let mut closed_at: Option<usize> = None;
-    // Where each pair closes, found when the first opener asks.
-    let pairs = std::cell::OnceCell::new();
-    let find_close = |from: usize| pairs.get_or_init(|| Pairs::of(line)).close(from);
+    let pairs = LazyPairs { line, pairs: std::cell::OnceCell::new() };
     // Links and inline code are copied as they are (see `crate::links`).
     let links = crate::links::verbatim_spans(line);
     let mut next_link = 0;
-    // Visit only the characters this phase may change, and the closing
-    // marks already paired; everything in between is skipped.
     loop {
         let next_pending = pending.iter().map(|&(p, _)| p).min();
         let Some(i) = [next_candidate(line, at, phase), next_pending].into_iter().flatten().min() else {
@@ -144,166 +151,247 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
             at = e;
             continue;
         }
-        let c = crate::chars::decode_at(line, i).0;
-        // The last non-space character before this one, in the text as it
-        // was (the marks this phase replaces never decide its other cases).
-        let prev_nonspace = line[..i].trim_end_matches([' ', '\t']).chars().next_back();
-        let end = i + c.len_utf8();
-        at = end;
+        let m = Mark::at(line, i);
+        at = m.end;
         if let Some(pos) = pending.iter().position(|&(p, _)| p == i) {
             let (_, with) = pending.swap_remove(pos);
-            edit.replace(i, end, with);
-            closed_at = Some(end);
+            edit.replace(i, m.end, with);
+            closed_at = Some(m.end);
             continue;
         }
-        let next_nonspace = || line[end..].chars().find(|&c| c != ' ' && c != '\t');
-        let mut out: Option<Cow<'static, str>> = None;
-        let mut consumed = end;
-        match c {
-            // (Not before a combining mark: the halfwidth letter would
-            // compose with it, and the text would no longer be NFC.)
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}'
-                if phase == Phase::Pairs
-                    && !line[end..]
-                        .chars()
-                        .next()
-                        .is_some_and(unicode_normalization::char::is_combining_mark) =>
-            {
-                let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
-                out = Some(Cow::Owned(half.encode_utf8(&mut buf).to_owned()));
+        let rewrite = match phase {
+            Phase::Pairs => pairs_rule(&m, o, &pairs, closed_at),
+            Phase::Context => context_rule(&m),
+        };
+        if let Some(Rewrite { with, until, close }) = rewrite {
+            if let Some(with) = with {
+                edit.replace(i, until, &with);
             }
-            ',' | ':' | ';' | '!' | '?' | '.' if phase == Phase::Context => {
-                let ell = dots(line, i);
-                if c == '.' && ell.0 >= 3 {
-                    // Converted or not, the run is done with: none of its
-                    // dots stands alone (and rescanning it from each dot
-                    // would be quadratic).
-                    consumed = ell.1;
-                    if cjk_context(prev_nonspace, line[ell.1..].chars().find(|&c| c != ' ' && c != '\t')) {
-                        out = Some(Cow::Borrowed("……"));
-                        // One ellipsis for the whole run of stops, `。`
-                        // after the dots included (`... 。...`).
-                        consumed = stop_run(line, i).1;
-                    }
-                } else if lone_ascii_punct(line, i, c)
-                    && cjk_before(prev_nonspace)
-                    && cjk_after(next_nonspace())
-                {
-                    // A stop that runs into `。` (`.。。`) makes one
-                    // ellipsis with it, as the `。` it becomes would.
-                    let (n, run_end) = stop_run(line, i);
-                    if c == '.' && n >= 3 {
-                        out = Some(Cow::Borrowed("……"));
-                        consumed = run_end;
-                    }
-                    out = out.or(Some(Cow::Borrowed(match c {
-                        ',' => "，",
-                        ':' => "：",
-                        ';' => "；",
-                        '!' => "！",
-                        '?' => "？",
-                        _ => "。",
-                    })));
-                }
-            }
-            '。' if phase == Phase::Context => {
-                // Spaces inside the run count as the spacing stage will
-                // remove them (`。 。。` is an ellipsis already); so do
-                // stops in it that become `。` (`。。.`, not `。。.NET`).
-                let (mut n, mut run_end) = stop_run(line, i);
-                if line[run_end..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
-                    (n, run_end) = run_with_gaps(line, i, '。');
-                }
-                if n >= 3 {
-                    out = Some(Cow::Borrowed("……"));
-                }
-                consumed = run_end;
-            }
-            '(' if phase == Phase::Pairs => {
-                // A call or an index in code (`println!("你好")`,
-                // `f(x, 香港)`): attached to an identifier and not opening
-                // on CJK text. Not after a `)` this pass made `）`
-                // (`(香)(RWTH香)`). A `(` after it that this pass makes
-                // `（` opens on CJK text too (`RWTH((香))`).
-                let rest = line[end..].trim_start_matches([' ', '\t']);
-                let inner = line.len() - rest.len() + 1;
-                let opens_on_cjk = next_nonspace().is_some_and(crate::chars::is_cjk)
-                    || (rest.starts_with('(')
-                        && find_close(inner).is_some_and(|c| contains_cjk(&line[inner..c])));
-                let call = closed_at != Some(i)
-                    && line[..i].chars().next_back().is_some_and(|p| {
-                        p.is_ascii_alphanumeric() || matches!(p, '_' | '!' | ']' | ')' | '>')
-                    })
-                    && !opens_on_cjk;
-                if !call
-                    && let Some(close) = find_close(end)
-                    && contains_cjk(&line[end..close])
-                {
-                    out = Some(Cow::Borrowed("（"));
-                    pending.push((close, "）"));
-                }
-            }
-            '“' | '‘' | '「' | '『' if phase == Phase::Pairs && o.quotes != QuoteStyle::Keep => {
-                let double = matches!(c, '“' | '「');
-                let (open, shut) = match (o.quotes, double) {
-                    (QuoteStyle::Corner, true) => ("「", "」"),
-                    (QuoteStyle::Corner, false) => ("『", "』"),
-                    (_, true) => ("“", "”"),
-                    (_, false) => ("‘", "’"),
-                };
-                // (Not where the opening quote would read as mis-decoded
-                // after the character before it: `Ä“` is how `ē` reads.)
-                let reads_mis_decoded = |at: usize, q: &str| {
-                    line[..at]
-                        .chars()
-                        .next_back()
-                        .zip(q.chars().next())
-                        .is_some_and(|(p, q)| crate::mojibake::reads_mis_decoded(p, q))
-                };
-                if !open.starts_with(c)
-                    && !reads_mis_decoded(i, open)
-                    && let Some(close) = find_close(end)
-                    && contains_cjk(&line[end..close])
-                    && !reads_mis_decoded(close, shut)
-                {
-                    out = Some(Cow::Borrowed(open));
-                    pending.push((close, shut));
-                }
-            }
-            // Not after `Â`–`ß` (the bytes C2–DF read as Latin-1) when it
-            // writes `·` (B7): `Â·` is how `·` reads mis-decoded, `Ø·` how
-            // `ط` does, and the encoding repair would take them for that on
-            // a second cleaning.
-            '·' | '‧' | '･'
-                if phase == Phase::Pairs
-                    && c != o.middle_dot
-                    && !line[..i]
-                        .chars()
-                        .next_back()
-                        .is_some_and(|p| crate::mojibake::reads_mis_decoded(p, o.middle_dot)) =>
-            {
-                out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
-            }
-            '・' | '•' if phase == Phase::Pairs => {
-                let prev_han = prev_nonspace.is_some_and(is_ideograph);
-                let next_han = next_nonspace().is_some_and(is_ideograph);
-                if prev_han && next_han {
-                    out = Some(Cow::Owned(o.middle_dot.encode_utf8(&mut buf).to_owned()));
-                }
-            }
-            '―' | '─' if phase == Phase::Pairs && line[end..].trim_start_matches(' ').starts_with(c) => {
-                out = Some(Cow::Borrowed("——"));
-                let gap = line[end..].len() - line[end..].trim_start_matches(' ').len();
-                consumed = end + gap + c.len_utf8();
-            }
-            _ => {}
+            pending.extend(close);
+            at = until;
         }
-        if let Some(with) = out {
-            edit.replace(i, consumed, &with);
-        }
-        at = consumed;
     }
     edit.finish()
+}
+
+/// A mark a rule looks at, and its surroundings in the line as it was.
+struct Mark<'l> {
+    line: &'l str,
+    /// Its byte offset, and where it ends.
+    at: usize,
+    end: usize,
+    c: char,
+    /// The last character before it other than a space or tab (the marks
+    /// a phase replaces never decide its other cases).
+    prev_nonspace: Option<char>,
+}
+
+impl<'l> Mark<'l> {
+    fn at(line: &'l str, at: usize) -> Mark<'l> {
+        let c = crate::chars::decode_at(line, at).0;
+        let prev_nonspace = line[..at].trim_end_matches([' ', '\t']).chars().next_back();
+        Mark { line, at, end: at + c.len_utf8(), c, prev_nonspace }
+    }
+
+    /// The character just before it.
+    fn before(&self) -> Option<char> {
+        self.line[..self.at].chars().next_back()
+    }
+
+    /// The first character after it other than a space or tab.
+    fn next_nonspace(&self) -> Option<char> {
+        self.line[self.end..].chars().find(|&c| c != ' ' && c != '\t')
+    }
+}
+
+/// What a rule does with a mark: `with` replaces the text up to `until`
+/// (`None`: the text stays, and the rule is done with it up to `until`);
+/// an opening mark says what its closing mark becomes.
+struct Rewrite {
+    with: Option<Cow<'static, str>>,
+    until: usize,
+    close: Option<(usize, &'static str)>,
+}
+
+impl Rewrite {
+    fn to(with: impl Into<Cow<'static, str>>, until: usize) -> Option<Rewrite> {
+        Some(Rewrite { with: Some(with.into()), until, close: None })
+    }
+}
+
+/// [`Pairs`] of a line, found when the first opener asks.
+struct LazyPairs<'l> {
+    line: &'l str,
+    pairs: std::cell::OnceCell<Pairs>,
+}
+
+impl LazyPairs<'_> {
+    fn close(&self, from: usize) -> Option<usize> {
+        self.pairs.get_or_init(|| Pairs::of(self.line)).close(from)
+    }
+}
+
+/// The rules of the pairs phase: brackets, quotes, fullwidth letters and
+/// digits, middle dots, bullets, dashes.
+fn pairs_rule(
+    m: &Mark<'_>,
+    o: &PunctOptions,
+    pairs: &LazyPairs<'_>,
+    closed_at: Option<usize>,
+) -> Option<Rewrite> {
+    match m.c {
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => fullwidth_letter(m),
+        '(' => bracket(m, pairs, closed_at),
+        '“' | '‘' | '「' | '『' if o.quotes != QuoteStyle::Keep => quote(m, o, pairs),
+        '·' | '‧' | '･' => middle_dot(m, o),
+        '・' | '•' => bullet_between_ideographs(m, o),
+        '―' | '─' => doubled_dash(m),
+        _ => None,
+    }
+}
+
+/// The rules of the context phase: ASCII marks between CJK text, runs of
+/// stops.
+fn context_rule(m: &Mark<'_>) -> Option<Rewrite> {
+    match m.c {
+        ',' | ':' | ';' | '!' | '?' | '.' => ascii_mark(m),
+        '。' => ideographic_stops(m),
+        _ => None,
+    }
+}
+
+/// `Ａ２` → `A2`; not before a combining mark: the halfwidth letter would
+/// compose with it, and the text would no longer be NFC.
+fn fullwidth_letter(m: &Mark<'_>) -> Option<Rewrite> {
+    if m.line[m.end..].chars().next().is_some_and(unicode_normalization::char::is_combining_mark) {
+        return None;
+    }
+    let half = char::from_u32(m.c as u32 - 0xFEE0).unwrap_or(m.c);
+    Rewrite::to(half.to_string(), m.end)
+}
+
+/// `, : ; ! ? .` between CJK text become fullwidth; three or more dots
+/// next to CJK text an ellipsis.
+fn ascii_mark(m: &Mark<'_>) -> Option<Rewrite> {
+    let (line, i, c) = (m.line, m.at, m.c);
+    let ell = dots(line, i);
+    if c == '.' && ell.0 >= 3 {
+        // Converted or not, the run is done with: none of its dots stands
+        // alone (and rescanning it from each dot would be quadratic).
+        if cjk_context(m.prev_nonspace, line[ell.1..].chars().find(|&c| c != ' ' && c != '\t')) {
+            // One ellipsis for the whole run of stops, `。` after the dots
+            // included (`... 。...`).
+            return Rewrite::to("……", stop_run(line, i).1);
+        }
+        return Some(Rewrite { with: None, until: ell.1, close: None });
+    }
+    if !(lone_ascii_punct(line, i, c) && cjk_before(m.prev_nonspace) && cjk_after(m.next_nonspace())) {
+        return None;
+    }
+    // A stop that runs into `。` (`.。。`) makes one ellipsis with it, as
+    // the `。` it becomes would.
+    let (n, run_end) = stop_run(line, i);
+    if c == '.' && n >= 3 {
+        return Rewrite::to("……", run_end);
+    }
+    let full = match c {
+        ',' => "，",
+        ':' => "：",
+        ';' => "；",
+        '!' => "！",
+        '?' => "？",
+        _ => "。",
+    };
+    Rewrite::to(full, m.end)
+}
+
+/// Three or more `。` are an ellipsis. Spaces inside the run count as the
+/// spacing stage will remove them (`。 。。` is an ellipsis already); so do
+/// stops in it that become `。` (`。。.`, not `。。.NET`).
+fn ideographic_stops(m: &Mark<'_>) -> Option<Rewrite> {
+    let (mut n, mut run_end) = stop_run(m.line, m.at);
+    if m.line[run_end..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        (n, run_end) = run_with_gaps(m.line, m.at, '。');
+    }
+    let with = (n >= 3).then_some(Cow::Borrowed("……"));
+    Some(Rewrite { with, until: run_end, close: None })
+}
+
+/// `(` … `)` around CJK text becomes `（` … `）`, but not a call or an
+/// index in code (`println!("你好")`, `f(x, 香港)`): attached to an
+/// identifier and not opening on CJK text. Not after a `)` this pass made
+/// `）` (`(香)(RWTH香)`). A `(` after it that this pass makes `（` opens on
+/// CJK text too (`RWTH((香))`).
+fn bracket(m: &Mark<'_>, pairs: &LazyPairs<'_>, closed_at: Option<usize>) -> Option<Rewrite> {
+    let line = m.line;
+    let rest = line[m.end..].trim_start_matches([' ', '\t']);
+    let inner = line.len() - rest.len() + 1;
+    let opens_on_cjk = m.next_nonspace().is_some_and(crate::chars::is_cjk)
+        || (rest.starts_with('(') && pairs.close(inner).is_some_and(|c| contains_cjk(&line[inner..c])));
+    let call = closed_at != Some(m.at)
+        && m.before().is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, '_' | '!' | ']' | ')' | '>'))
+        && !opens_on_cjk;
+    let close = pairs.close(m.end).filter(|&close| !call && contains_cjk(&line[m.end..close]))?;
+    Some(Rewrite { with: Some(Cow::Borrowed("（")), until: m.end, close: Some((close, "）")) })
+}
+
+/// Quotes around CJK text take the style's form, as a pair; not where the
+/// opening quote would read as mis-decoded after the character before it
+/// (`Ä“` is how `ē` reads).
+fn quote(m: &Mark<'_>, o: &PunctOptions, pairs: &LazyPairs<'_>) -> Option<Rewrite> {
+    let double = matches!(m.c, '“' | '「');
+    let (open, shut) = match (o.quotes, double) {
+        (QuoteStyle::Corner, true) => ("「", "」"),
+        (QuoteStyle::Corner, false) => ("『", "』"),
+        (_, true) => ("“", "”"),
+        (_, false) => ("‘", "’"),
+    };
+    let reads_mis_decoded = |at: usize, q: &str| {
+        m.line[..at]
+            .chars()
+            .next_back()
+            .zip(q.chars().next())
+            .is_some_and(|(p, q)| crate::mojibake::reads_mis_decoded(p, q))
+    };
+    if open.starts_with(m.c) || reads_mis_decoded(m.at, open) {
+        return None;
+    }
+    let close = pairs
+        .close(m.end)
+        .filter(|&close| contains_cjk(&m.line[m.end..close]) && !reads_mis_decoded(close, shut))?;
+    Some(Rewrite { with: Some(Cow::Borrowed(open)), until: m.end, close: Some((close, shut)) })
+}
+
+/// Middle dots take the profile's form; not after `Â`–`ß` (the bytes
+/// C2–DF read as Latin-1) when it writes `·` (B7): `Â·` is how `·` reads
+/// mis-decoded, `Ø·` how `ط` does, and the encoding repair would take them
+/// for that on a second cleaning.
+fn middle_dot(m: &Mark<'_>, o: &PunctOptions) -> Option<Rewrite> {
+    if m.c == o.middle_dot || m.before().is_some_and(|p| crate::mojibake::reads_mis_decoded(p, o.middle_dot))
+    {
+        return None;
+    }
+    Rewrite::to(o.middle_dot.to_string(), m.end)
+}
+
+/// `・` or `•` between ideographs is a middle dot.
+fn bullet_between_ideographs(m: &Mark<'_>, o: &PunctOptions) -> Option<Rewrite> {
+    let between = m.prev_nonspace.is_some_and(is_ideograph) && m.next_nonspace().is_some_and(is_ideograph);
+    if !between {
+        return None;
+    }
+    Rewrite::to(o.middle_dot.to_string(), m.end)
+}
+
+/// Two box-drawing or horizontal bars (`――`, `─ ─`) are a dash `——`.
+fn doubled_dash(m: &Mark<'_>) -> Option<Rewrite> {
+    let after = &m.line[m.end..];
+    let trimmed = after.trim_start_matches(' ');
+    if !trimmed.starts_with(m.c) {
+        return None;
+    }
+    let gap = after.len() - trimmed.len();
+    Rewrite::to("——", m.end + gap + m.c.len_utf8())
 }
 
 /// The next character at or after byte `from` that `phase` may change.

@@ -1381,8 +1381,7 @@ fn split_measured<'a>(
     stats: &DocStats,
     vocabulary: &Vocabulary,
 ) -> Vec<Group<'a>> {
-    let mut groups: Vec<Group<'_>> = Vec::new();
-    let mut group: Group<'_> = Vec::new();
+    let (mut groups, mut group): (Vec<Group<'_>>, Group<'_>) = (Vec::new(), Vec::new());
     // The previous line of the current group.
     let mut prev: Option<Line<'a>> = None;
     let m = layout.measure;
@@ -1392,29 +1391,11 @@ fn split_measured<'a>(
     let running = |l: &Line<'_>| 2 * l.len(m) <= layout.width && vocabulary.is_running_line(l.text);
     let mut code_end = 0;
     for (i, line) in lines.iter().enumerate() {
-        // A code block is one unit, its lines as they came.
         if i < code_end {
             continue;
         }
         if let Some(block) = code.next_if(|b| b.start == i) {
-            let last = &lines[block.end - 1];
-            // An indented block is only one between blank lines: it is
-            // written as a group of its own, so that it reads as one again
-            // (in a double-spaced document the blank lines around it would
-            // not be written otherwise).
-            let indented = fence(line.raw).is_none();
-            if indented && !group.is_empty() {
-                groups.push(std::mem::take(&mut group));
-            }
-            group.push(Unit {
-                kind: UnitKind::Code,
-                marker: Cow::Borrowed(""),
-                body: Cow::Borrowed(&doc[line.start..last.start + last.raw.len()]),
-                lines: block.len(),
-            });
-            if indented {
-                groups.push(std::mem::take(&mut group));
-            }
+            push_code_block(doc, &lines[block.start..block.end], &mut groups, &mut group);
             code_end = block.end;
             prev = None;
             continue;
@@ -1431,14 +1412,7 @@ fn split_measured<'a>(
         }
         let text = line.text;
         let mk = marker(text);
-        // Whether the line starts a heading (then nothing joins onto it).
-        let mut heading = false;
-        // Whether a paragraph rule (a short last line, an indent) ended the
-        // previous paragraph where the line would otherwise have gone on:
-        // the new one is then set apart by a blank line, so that cleaning
-        // the output again (without the indent) decides alike.
-        let mut paragraph_break = false;
-        let continues = match prev {
+        let (continues, paragraph_break) = match prev {
             // A wrapper never writes a line wider than its width (one that
             // is wider is a URL or a table row the width estimate left
             // out), unless it stops in the middle of CJK text.
@@ -1449,35 +1423,10 @@ fn split_measured<'a>(
                     && !running(&p)
                     && !running(line) =>
             {
-                let pw = p.len(m);
-                let long = is_long(pw, layout.width);
-                // A first line's indent (beyond the next line's: not a
-                // margin every line has) took room on it too.
-                let first_indent = p.indent.saturating_sub(line.indent);
-                let room = long && ends_with_room(pw + first_indent, p.text, text, &layout, spaced);
-                let wraps = (long && !room)
-                    || word_did_not_fit(pw, p.text, text, &layout, spaced)
-                    || (2 * pw >= layout.width && ends_mid_sentence(p.text));
-                // An indented line starts a paragraph (not inside a list
-                // item: its continuation lines hang under its text).
-                let indented = line.indent > p.indent
-                    && group.last().is_some_and(|u: &Unit<'_>| u.kind == UnitKind::Paragraph);
-                let indented =
-                    indented || lost_indent(&p, line, next_line(&lines, i, &layout), &layout, spaced);
-                let first = text.chars().next().unwrap_or(' ');
-                let full = layout.breaks_words && pw + m.of(&text[..first.len_utf8()]) > layout.width;
-                // After a line filled to the width, `- 1100公斤` or `3 . 5`
-                // continues the sentence: only bullets start an item there.
-                let filled = layout.breaks_words && pw + m.slack() >= layout.width;
-                paragraph_break = mk.is_none() && ((wraps && indented) || room);
-                match &mk {
-                    _ if !wraps || indented => None,
-                    Some(mk) if mk.strength == Strength::Strong => None,
-                    Some(_) if !filled => None,
-                    _ => Some(full),
-                }
+                let next = next_line(&lines, i, &layout);
+                continuation(&p, line, next, &layout, spaced, mk.as_ref(), group.last())
             }
-            _ => None,
+            _ => (None, false),
         };
         // A `-` item that a line ending in `-` went on would read as a
         // `- 1 -` decoration the next time, and no longer as an item.
@@ -1485,80 +1434,152 @@ fn split_measured<'a>(
             .filter(|_| !group.last().is_some_and(|u| ends_in_its_marker(u, text) || is_decoration(u)));
         match (continues, group.last_mut()) {
             (Some(full), Some(unit)) => {
-                let body = unit.body.to_mut();
-                let join = match line_end_hyphen(body, text) {
-                    // A word hyphenated at the line end: its halves meet.
-                    // A soft hyphen only marked the break; a hyphen goes
-                    // too when the halves make a word the document or the
-                    // word list knows and a half is none (`aw-` / `ait`),
-                    // and stays otherwise (`well-` / `known`).
-                    Some(h) => {
-                        let stem = body.len() - h;
-                        if h == '\u{AD}'.len_utf8() || vocabulary.rejoins(&body[..stem], text) {
-                            body.truncate(stem);
-                        }
-                        ""
-                    }
-                    None => {
-                        let join = junction(body, text, full, stats);
-                        // A Latin word a character wrapper broke: the
-                        // document's own words say so; and two words that
-                        // stay two.
-                        if join.starts_with(' ') && vocabulary.rejoins(body, text) {
-                            ""
-                        } else if join.is_empty() && full && vocabulary.keeps_apart(body, text) {
-                            " "
-                        } else {
-                            join
-                        }
-                    }
-                };
-                // Halves of a mis-decoded run that the repair would read as
-                // one once glued (`…é—…Ž•` + `生`) stay apart by a space, as
-                // the repair saw them on separate lines: the next cleaning
-                // would otherwise repair what this one kept.
-                let join = if join.is_empty() && crate::mojibake::glue_repairs([body, ""], text) {
-                    " "
-                } else {
-                    join
-                };
-                body.push_str(join);
-                body.push_str(text);
+                join_line(unit.body.to_mut(), text, full, stats, vocabulary);
                 unit.lines += 1;
+                prev = Some(*line);
             }
             _ => {
                 if paragraph_break && !group.is_empty() {
                     groups.push(std::mem::take(&mut group));
                 }
-                heading = mk.as_ref().is_some_and(|m| m.strength == Strength::Heading);
-                let unit = match mk {
-                    Some(mk) => Unit {
-                        kind: if mk.strength == Strength::Heading {
-                            UnitKind::Heading
-                        } else {
-                            UnitKind::ListItem
-                        },
-                        marker: mk.text,
-                        body: Cow::Borrowed(&text[mk.body..]),
-                        lines: 1,
-                    },
-                    None => Unit {
-                        kind: UnitKind::Paragraph,
-                        marker: Cow::Borrowed(""),
-                        body: Cow::Borrowed(text),
-                        lines: 1,
-                    },
-                };
-                group.push(unit);
+                // Nothing joins onto a heading.
+                let heading = mk.as_ref().is_some_and(|m| m.strength == Strength::Heading);
+                prev = (!heading).then_some(*line);
+                group.push(Unit::starting(mk, text));
             }
         }
-        // Nothing joins onto a heading.
-        prev = if heading { None } else { Some(*line) };
     }
     if !group.is_empty() {
         groups.push(group);
     }
     if layout.wrapped { separate_paragraphs(groups) } else { groups }
+}
+
+/// A code block is one unit, its lines as they came. An indented block is
+/// only one between blank lines: it is written as a group of its own, so
+/// that it reads as one again (in a double-spaced document the blank lines
+/// around it would not be written otherwise).
+fn push_code_block<'a>(doc: &'a str, block: &[Line<'a>], groups: &mut Vec<Group<'a>>, group: &mut Group<'a>) {
+    let (first, last) = (&block[0], &block[block.len() - 1]);
+    let indented = fence(first.raw).is_none();
+    if indented && !group.is_empty() {
+        groups.push(std::mem::take(group));
+    }
+    group.push(Unit {
+        kind: UnitKind::Code,
+        marker: Cow::Borrowed(""),
+        body: Cow::Borrowed(&doc[first.start..last.start + last.raw.len()]),
+        lines: block.len(),
+    });
+    if indented {
+        groups.push(std::mem::take(group));
+    }
+}
+
+/// Whether `line` goes on the unit that `p`, the line before it, is part
+/// of in a wrapped document: `Some(full)` when it does (`full`: `p` was
+/// filled to the width, so a break between letters fell inside a word),
+/// and whether a paragraph rule (a short last line, an indent) ended the
+/// paragraph where the line would otherwise have gone on. The new one is
+/// then set apart by a blank line, so that cleaning the output again
+/// (without the indent) decides alike. `mk` is the line's list marker,
+/// `last` the unit `p` belongs to.
+fn continuation(
+    p: &Line<'_>,
+    line: &Line<'_>,
+    next: Option<Line<'_>>,
+    layout: &Layout,
+    spaced: bool,
+    mk: Option<&Marker<'_>>,
+    last: Option<&Unit<'_>>,
+) -> (Option<bool>, bool) {
+    let (m, text) = (layout.measure, line.text);
+    let pw = p.len(m);
+    let long = is_long(pw, layout.width);
+    // A first line's indent (beyond the next line's: not a margin every
+    // line has) took room on it too.
+    let first_indent = p.indent.saturating_sub(line.indent);
+    let room = long && ends_with_room(pw + first_indent, p.text, text, layout, spaced);
+    let wraps = (long && !room)
+        || word_did_not_fit(pw, p.text, text, layout, spaced)
+        || (2 * pw >= layout.width && ends_mid_sentence(p.text));
+    // An indented line starts a paragraph (not inside a list item: its
+    // continuation lines hang under its text).
+    let indented = line.indent > p.indent && last.is_some_and(|u| u.kind == UnitKind::Paragraph);
+    let indented = indented || lost_indent(p, line, next, layout, spaced);
+    let first = text.chars().next().unwrap_or(' ');
+    let full = layout.breaks_words && pw + m.of(&text[..first.len_utf8()]) > layout.width;
+    // After a line filled to the width, `- 1100公斤` or `3 . 5` continues
+    // the sentence: only bullets start an item there.
+    let filled = layout.breaks_words && pw + m.slack() >= layout.width;
+    let paragraph_break = mk.is_none() && ((wraps && indented) || room);
+    let continues = match mk {
+        _ if !wraps || indented => None,
+        Some(mk) if mk.strength == Strength::Strong => None,
+        Some(_) if !filled => None,
+        _ => Some(full),
+    };
+    (continues, paragraph_break)
+}
+
+/// Joins `text`, a wrapped line, onto `body`, the unit it goes on, with
+/// what replaces the newline between them.
+fn join_line(body: &mut String, text: &str, full: bool, stats: &DocStats, vocabulary: &Vocabulary) {
+    let join = match line_end_hyphen(body, text) {
+        // A word hyphenated at the line end: its halves meet.
+        // A soft hyphen only marked the break; a hyphen goes
+        // too when the halves make a word the document or the
+        // word list knows and a half is none (`aw-` / `ait`),
+        // and stays otherwise (`well-` / `known`).
+        Some(h) => {
+            let stem = body.len() - h;
+            if h == '\u{AD}'.len_utf8() || vocabulary.rejoins(&body[..stem], text) {
+                body.truncate(stem);
+            }
+            ""
+        }
+        None => {
+            let join = junction(body, text, full, stats);
+            // A Latin word a character wrapper broke: the
+            // document's own words say so; and two words that
+            // stay two.
+            if join.starts_with(' ') && vocabulary.rejoins(body, text) {
+                ""
+            } else if join.is_empty() && full && vocabulary.keeps_apart(body, text) {
+                " "
+            } else {
+                join
+            }
+        }
+    };
+    // Halves of a mis-decoded run that the repair would read as
+    // one once glued (`…é—…Ž•` + `生`) stay apart by a space, as
+    // the repair saw them on separate lines: the next cleaning
+    // would otherwise repair what this one kept.
+    let join = if join.is_empty() && crate::mojibake::glue_repairs([body, ""], text) { " " } else { join };
+    body.push_str(join);
+    body.push_str(text);
+}
+
+impl<'a> Unit<'a> {
+    /// The unit a line starts: a heading or a list item after its marker,
+    /// else a paragraph.
+    fn starting(mk: Option<Marker<'a>>, text: &'a str) -> Unit<'a> {
+        match mk {
+            Some(mk) => Unit {
+                kind: if mk.strength == Strength::Heading { UnitKind::Heading } else { UnitKind::ListItem },
+                marker: mk.text,
+                body: Cow::Borrowed(&text[mk.body..]),
+                lines: 1,
+            },
+            None => Unit {
+                kind: UnitKind::Paragraph,
+                marker: Cow::Borrowed(""),
+                body: Cow::Borrowed(text),
+                lines: 1,
+            },
+        }
+    }
 }
 
 /// A paragraph re-joined from wrapped lines gets a group of its own, so that
