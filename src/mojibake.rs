@@ -131,6 +131,26 @@ const NEIGHBOURHOOD: usize = 32;
 /// One pass: `None` when nothing changes, otherwise the new text and the
 /// number of spans repaired.
 fn pass(text: &str) -> Option<(String, usize)> {
+    let found = candidates(text)?;
+    let keep: Vec<bool> = (0..found.len()).map(|i| repaired(text, &found, i)).collect();
+    let spans = keep.iter().filter(|&&k| k).count();
+    if spans == 0 {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (c, _) in found.iter().zip(&keep).filter(|(_, k)| **k) {
+        out.push_str(&text[copied..c.start]);
+        out.push_str(&c.out);
+        copied = c.end;
+    }
+    out.push_str(&text[copied..]);
+    Some((out, spans))
+}
+
+/// Every run of `text` that decodes to something, in order; `None` when
+/// there is no candidate at all.
+fn candidates(text: &str) -> Option<Vec<Candidate>> {
     let bytes = text.as_bytes();
     // Every candidate starts with a character U+00C0–U+00FF, whose UTF-8
     // form starts with the byte C3.
@@ -147,6 +167,12 @@ fn pass(text: &str) -> Option<(String, usize)> {
             None => break,
         }
     }
+    Some(found)
+}
+
+/// Whether the run `found[i]` is repaired: whether what it decodes to is
+/// plausible enough, on its own or with the support around it.
+fn repaired(text: &str, found: &[Candidate], i: usize) -> bool {
     // A run that gives a single ideograph or other wide character and
     // nothing else needs more. With no ASCII letter on either side it
     // stands for itself. After a letter it may be the end of a word
@@ -186,60 +212,36 @@ fn pass(text: &str) -> Option<(String, usize)> {
     let other_alphabet = |c: &Candidate| c.out.chars().any(|ch| ('\u{370}'..='\u{6FF}').contains(&ch));
     // A C1 control decoded: a step of a double repair, never text alone.
     let control = |c: &Candidate| c.out.chars().any(|ch| ('\u{80}'..='\u{9F}').contains(&ch));
-    let keep: Vec<bool> = (0..found.len())
-        .map(|i| {
-            let c = &found[i];
-            let neighbour =
-                (i.saturating_sub(1)..(i + 2).min(found.len())).any(|j| j != i && near(&found[j], c));
-            let supported = neighbour || cjk_next_to(c);
-            let (before, after) =
-                (letter(text[..c.start].chars().next_back()), letter(text[c.end..].chars().next()));
-            // A lone character made only of a lead and marks the later
-            // stages write themselves (`…“”‘’—·`, spaces) is never one:
-            // `é ...` cleaned is `é ……`, which must not read as `項……`
-            // the second time.
-            let only_marks = text[c.start..c.end]
-                .chars()
-                .skip(1)
-                .all(|ch| matches!(ch, '…' | '“' | '”' | '‘' | '’' | '·' | '—' | ' '));
-            // Two-byte characters: a run of several, or one that a letter or
-            // a repaired run next to it supports when it is made of such
-            // marks (`ESPAÃ‘A`; not `Ä”`, which the punctuation stage
-            // writes for `Ä」`) or decodes to a letter of another alphabet
-            // (a word of Greek or Arabic has several, a Greek letter inside
-            // a Latin name has letters around it: `Ø·` alone is no `ط`).
-            let narrow_ok = c.narrow > 1
-                || c.wide > 0
-                || before
-                || after
-                || neighbour
-                || (!only_marks && !other_alphabet(c));
-            // A space read as a no-break space is a guess that needs more
-            // than one character in its own run: the spacing stage turns a
-            // tab into a space (`ë\t•` must not read as `렕` the second
-            // time), and joined lines bring runs near each other (`é Œ` on
-            // two lines must not read as `頌` once they are one).
-            let stand_in_ok = !c.stand_in || c.wide >= 2;
-            stand_in_ok
-                && ((c.narrow > 0 && narrow_ok && (!control(c) || neighbour || c.narrow > 1))
-                    || c.wide >= 2
-                    || (!only_marks
-                        && ((!before && (!after || supported)) || (before && supported && unusual(c)))))
-        })
-        .collect();
-    let spans = keep.iter().filter(|&&k| k).count();
-    if spans == 0 {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for (c, _) in found.iter().zip(&keep).filter(|(_, k)| **k) {
-        out.push_str(&text[copied..c.start]);
-        out.push_str(&c.out);
-        copied = c.end;
-    }
-    out.push_str(&text[copied..]);
-    Some((out, spans))
+    let c = &found[i];
+    let neighbour = (i.saturating_sub(1)..(i + 2).min(found.len())).any(|j| j != i && near(&found[j], c));
+    let supported = neighbour || cjk_next_to(c);
+    let (before, after) = (letter(text[..c.start].chars().next_back()), letter(text[c.end..].chars().next()));
+    // A lone character made only of a lead and marks the later
+    // stages write themselves (`…“”‘’—·`, spaces) is never one:
+    // `é ...` cleaned is `é ……`, which must not read as `項……`
+    // the second time.
+    let only_marks = text[c.start..c.end]
+        .chars()
+        .skip(1)
+        .all(|ch| matches!(ch, '…' | '“' | '”' | '‘' | '’' | '·' | '—' | ' '));
+    // Two-byte characters: a run of several, or one that a letter or
+    // a repaired run next to it supports when it is made of such
+    // marks (`ESPAÃ‘A`; not `Ä”`, which the punctuation stage
+    // writes for `Ä」`) or decodes to a letter of another alphabet
+    // (a word of Greek or Arabic has several, a Greek letter inside
+    // a Latin name has letters around it: `Ø·` alone is no `ط`).
+    let narrow_ok =
+        c.narrow > 1 || c.wide > 0 || before || after || neighbour || (!only_marks && !other_alphabet(c));
+    // A space read as a no-break space is a guess that needs more
+    // than one character in its own run: the spacing stage turns a
+    // tab into a space (`ë\t•` must not read as `렕` the second
+    // time), and joined lines bring runs near each other (`é Œ` on
+    // two lines must not read as `頌` once they are one).
+    let stand_in_ok = !c.stand_in || c.wide >= 2;
+    stand_in_ok
+        && ((c.narrow > 0 && narrow_ok && (!control(c) || neighbour || c.narrow > 1))
+            || c.wide >= 2
+            || (!only_marks && ((!before && (!after || supported)) || (before && supported && unusual(c)))))
 }
 
 /// Collects the run that starts at byte `at` of `text` (each character

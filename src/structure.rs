@@ -415,126 +415,154 @@ pub(crate) fn marker_end(line: &str) -> Option<usize> {
 /// `line` (already trimmed).
 fn marker(line: &str) -> Option<Marker<'_>> {
     let first = line.chars().next()?;
-    // `#` to `######`, a space or tab, then text: a Markdown heading. Its
-    // space is the heading's, not the spacing stage's (`#標題` is a tag).
+    heading_marker(line)
+        .or_else(|| bullet_marker(line, first))
+        .or_else(|| quote_marker(line, first))
+        .or_else(|| dash_marker(line, first))
+        .or_else(|| number_marker(line))
+        .or_else(|| bracketed_marker(line, first))
+        .or_else(|| numeral_marker(line))
+}
+
+/// `#` to `######`, a space or tab, then text: a Markdown heading. Its
+/// space is the heading's, not the spacing stage's (`#標題` is a tag).
+fn heading_marker(line: &str) -> Option<Marker<'_>> {
     let hashes = line.bytes().take_while(|&b| b == b'#').count();
-    if (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t']) {
-        let body = body_at_after(line, hashes);
-        if body < line.len() {
-            let text = if body == hashes + 1 && line.as_bytes()[hashes] == b' ' {
-                Cow::Borrowed(&line[..body])
-            } else {
-                Cow::Owned(format!("{} ", &line[..hashes]))
-            };
-            return Some(Marker { strength: Strength::Heading, text, body });
-        }
+    if !(1..=6).contains(&hashes) || !line[hashes..].starts_with([' ', '\t']) {
+        return None;
     }
-    let after = |n: usize| line[n..].trim_start_matches([' ', '\t']);
-    let body_at = |n: usize| body_at_after(line, n);
-    // Bullets: a marker whether or not a space follows.
-    if BULLETS.contains(&first) {
-        let n = first.len_utf8();
-        let body = body_at(n);
-        let text = if body == line.len() || body == n {
-            Cow::Borrowed(&line[..n])
-        } else if body == n + 1 && line.as_bytes()[n] == b' ' {
-            Cow::Borrowed(&line[..n + 1])
-        } else {
-            Cow::Owned(format!("{first} "))
-        };
-        return Some(Marker { strength: Strength::Strong, text, body });
+    let body = body_at_after(line, hashes);
+    if body == line.len() {
+        return None;
     }
-    // `>` and a space: a quoted line (Markdown, e-mail), written like an
-    // item whose marker keeps its space.
-    if first == '>' && line[1..].starts_with([' ', '\t']) {
-        let body = body_at(1);
-        if body < line.len() {
-            // Written `> ` whatever the spaces after it were.
-            let text = Cow::Borrowed("> ");
-            return Some(Marker { strength: Strength::Weak, text, body });
-        }
+    let text = if body == hashes + 1 && line.as_bytes()[hashes] == b' ' {
+        Cow::Borrowed(&line[..body])
+    } else {
+        Cow::Owned(format!("{} ", &line[..hashes]))
+    };
+    Some(Marker { strength: Strength::Heading, text, body })
+}
+
+/// Bullets: a marker whether or not a space follows.
+fn bullet_marker(line: &str, first: char) -> Option<Marker<'_>> {
+    if !BULLETS.contains(&first) {
+        return None;
     }
-    // `-` and `*` followed by a space; `- 完 -` is a decoration, not a list.
-    if (first == '-' || first == '*' || first == '+')
-        && line[1..].starts_with([' ', '\t'])
-        && !line.ends_with(first)
-    {
-        let body = body_at(1);
-        let text = if body == 2 { Cow::Borrowed(&line[..2]) } else { Cow::Owned(format!("{first} ")) };
-        return Some(Marker { strength: Strength::Weak, text, body });
+    let n = first.len_utf8();
+    let body = body_at_after(line, n);
+    let text = if body == line.len() || body == n {
+        Cow::Borrowed(&line[..n])
+    } else if body == n + 1 && line.as_bytes()[n] == b' ' {
+        Cow::Borrowed(&line[..n + 1])
+    } else {
+        Cow::Owned(format!("{first} "))
+    };
+    Some(Marker { strength: Strength::Strong, text, body })
+}
+
+/// `>` and a space: a quoted line (Markdown, e-mail), written like an item
+/// whose marker keeps its space: `> ` whatever the spaces after it were.
+fn quote_marker(line: &str, first: char) -> Option<Marker<'_>> {
+    if first != '>' || !line[1..].starts_with([' ', '\t']) {
+        return None;
     }
-    // `1.` `1 .` `12)` followed by a space or an ideograph, never by a digit
-    // (`3 . 5` is a number). Fullwidth digits count as the ASCII ones the
-    // punctuation stage makes of them (`１.`), so that cleaning the output
-    // again finds the same marker.
+    let body = body_at_after(line, 1);
+    (body < line.len()).then_some(Marker { strength: Strength::Weak, text: Cow::Borrowed("> "), body })
+}
+
+/// `-`, `*` and `+` followed by a space; `- 完 -` is a decoration, not a
+/// list.
+fn dash_marker(line: &str, first: char) -> Option<Marker<'_>> {
+    if !matches!(first, '-' | '*' | '+') || !line[1..].starts_with([' ', '\t']) || line.ends_with(first) {
+        return None;
+    }
+    let body = body_at_after(line, 1);
+    let text = if body == 2 { Cow::Borrowed(&line[..2]) } else { Cow::Owned(format!("{first} ")) };
+    Some(Marker { strength: Strength::Weak, text, body })
+}
+
+/// `1.` `1 .` `12)` followed by a space or an ideograph, never by a digit
+/// (`3 . 5` is a number). Fullwidth digits count as the ASCII ones the
+/// punctuation stage makes of them (`１.`), so that cleaning the output
+/// again finds the same marker.
+fn number_marker(line: &str) -> Option<Marker<'_>> {
     let (n_digits, digits) = line
         .chars()
         .take_while(|&c| is_digit(c))
         .take(4)
         .fold((0, 0), |(n, len), c| (n + 1, len + c.len_utf8()));
-    if (1..=3).contains(&n_digits) {
-        let rest = &line[digits..];
-        let gap = rest.len() - rest.trim_start_matches(' ').len();
-        let rest = &rest[gap..];
-        if gap <= 1 && rest.starts_with(['.', ')', '、', '．']) {
-            let p = rest.chars().next()?;
-            let punct_end = digits + gap + p.len_utf8();
-            let next = line[punct_end..].chars().next();
-            let ok = match next {
-                None => true,
-                Some(c) => c == ' ' || c == '\t' || crate::chars::is_han(c),
-            };
-            let next_non_space = after(punct_end).chars().next();
-            if ok && !next_non_space.is_some_and(is_digit) {
-                let body = body_at(punct_end);
-                let sep = if body > punct_end { " " } else { "" };
-                let canonical_len = digits + p.len_utf8() + sep.len();
-                let ascii = n_digits == digits;
-                let text = if ascii && gap == 0 && body - punct_end == sep.len() {
-                    Cow::Borrowed(&line[..canonical_len])
-                } else {
-                    let number: String = line[..digits]
-                        .chars()
-                        .map(|c| crate::chars::halfwidth_alnum(c).unwrap_or(c))
-                        .collect();
-                    Cow::Owned(format!("{number}{p}{sep}"))
-                };
-                return Some(Marker { strength: Strength::Weak, text, body });
-            }
-        }
+    if !(1..=3).contains(&n_digits) {
+        return None;
     }
-    // `(1)` `（1）` `(a)`.
-    if first == '(' || first == '（' {
-        let close = if first == '(' { ')' } else { '）' };
-        let inner_start = first.len_utf8();
-        if let Some(end) = line[inner_start..].find(close) {
-            let inner = &line[inner_start..inner_start + end];
-            let is_num = !inner.is_empty()
-                && ((inner.chars().count() <= 3 && inner.chars().all(is_digit))
-                    || (inner.len() <= 3
-                        && (inner.chars().all(|c| CJK_NUMERALS.contains(&c))
-                            || (inner.len() == 1 && inner.as_bytes()[0].is_ascii_lowercase()))));
-            if is_num {
-                let m_end = inner_start + end + close.len_utf8();
-                let body = body_at(m_end);
-                let text = if body == m_end || (body == m_end + 1 && line.as_bytes()[m_end] == b' ') {
-                    Cow::Borrowed(&line[..body])
-                } else {
-                    Cow::Owned(format!("{} ", &line[..m_end]))
-                };
-                return Some(Marker { strength: Strength::Weak, text, body });
-            }
-        }
+    let rest = &line[digits..];
+    let gap = rest.len() - rest.trim_start_matches(' ').len();
+    let rest = &rest[gap..];
+    if gap > 1 || !rest.starts_with(['.', ')', '、', '．']) {
+        return None;
     }
-    // `一、` `十二、`.
+    let p = rest.chars().next()?;
+    let punct_end = digits + gap + p.len_utf8();
+    let ok =
+        line[punct_end..].chars().next().is_none_or(|c| c == ' ' || c == '\t' || crate::chars::is_han(c));
+    let next_non_space = line[punct_end..].trim_start_matches([' ', '\t']).chars().next();
+    if !ok || next_non_space.is_some_and(is_digit) {
+        return None;
+    }
+    let body = body_at_after(line, punct_end);
+    let sep = if body > punct_end { " " } else { "" };
+    let canonical_len = digits + p.len_utf8() + sep.len();
+    let ascii = n_digits == digits;
+    let text = if ascii && gap == 0 && body - punct_end == sep.len() {
+        Cow::Borrowed(&line[..canonical_len])
+    } else {
+        let number: String =
+            line[..digits].chars().map(|c| crate::chars::halfwidth_alnum(c).unwrap_or(c)).collect();
+        Cow::Owned(format!("{number}{p}{sep}"))
+    };
+    Some(Marker { strength: Strength::Weak, text, body })
+}
+
+/// `(1)` `（1）` `(a)` `(一)`.
+fn bracketed_marker(line: &str, first: char) -> Option<Marker<'_>> {
+    let close = match first {
+        '(' => ')',
+        '（' => '）',
+        _ => return None,
+    };
+    let inner_start = first.len_utf8();
+    let end = line[inner_start..].find(close)?;
+    let inner = &line[inner_start..inner_start + end];
+    let is_num = !inner.is_empty()
+        && ((inner.chars().count() <= 3 && inner.chars().all(is_digit))
+            || (inner.len() <= 3
+                && (inner.chars().all(|c| CJK_NUMERALS.contains(&c))
+                    || (inner.len() == 1 && inner.as_bytes()[0].is_ascii_lowercase()))));
+    if !is_num {
+        return None;
+    }
+    let m_end = inner_start + end + close.len_utf8();
+    let body = body_at_after(line, m_end);
+    let text = if body == m_end || (body == m_end + 1 && line.as_bytes()[m_end] == b' ') {
+        Cow::Borrowed(&line[..body])
+    } else {
+        Cow::Owned(format!("{} ", &line[..m_end]))
+    };
+    Some(Marker { strength: Strength::Weak, text, body })
+}
+
+/// `一、` `十二、`.
+fn numeral_marker(line: &str) -> Option<Marker<'_>> {
     let numeral_len: usize =
         line.chars().take_while(|c| CJK_NUMERALS.contains(c)).take(3).map(char::len_utf8).sum();
-    if numeral_len > 0 && line[numeral_len..].starts_with('、') {
-        let m_end = numeral_len + '、'.len_utf8();
-        let body = body_at(m_end);
-        return Some(Marker { strength: Strength::Weak, text: Cow::Borrowed(&line[..m_end]), body });
+    if numeral_len == 0 || !line[numeral_len..].starts_with('、') {
+        return None;
     }
-    None
+    let m_end = numeral_len + '、'.len_utf8();
+    Some(Marker {
+        strength: Strength::Weak,
+        text: Cow::Borrowed(&line[..m_end]),
+        body: body_at_after(line, m_end),
+    })
 }
 
 /// Where the text after a marker that ends at byte `n` starts: past the
