@@ -391,28 +391,38 @@ impl Spacer {
             // Leading or trailing whitespace.
             return if self.spaced { Decision::Remove } else { Decision::Keep };
         };
-        let (lc, rc) = (class(l), class(r));
-        let wide = self.wide_gaps && ctx.run.len() >= 2;
-        // Rule 0: a space around a link stays one space (a linkifier would
-        // run the link on into text glued after it, and GitHub's links
-        // start only after whitespace), except next to punctuation, which
-        // ends a link anyway or is trimmed from its end.
-        // In a spaced document a single gap next to a link is debris (a
-        // segmenter cut the link: its pieces join), unless ideographs glued
-        // after the link would run into it, or a letter or digit glued
-        // before it would make it no link.
-        // (Wide or not: a wide gap kept as one space is a single gap the
-        // next time, and must be decided alike.)
+        let g = Gap { l, r, lc: class(l), rc: class(r), wide: self.wide_gaps && ctx.run.len() >= 2 };
+        // The rules, in order: the first that decides wins.
+        self.around_link(ctx, &g)
+            .or_else(|| self.near_mojibake(ctx, &g))
+            .or_else(|| before_combining_mark(ctx, &g))
+            .or_else(|| next_to_cjk_punct(&g))
+            .or_else(|| self.next_to_han(ctx, &g))
+            .unwrap_or_else(|| self.between_latin_tokens(ctx, &g))
+    }
+
+    /// Rule 0: a space around a link stays one space (a linkifier would
+    /// run the link on into text glued after it, and GitHub's links start
+    /// only after whitespace), except next to punctuation, which ends a
+    /// link anyway or is trimmed from its end. In a spaced document a
+    /// single gap next to a link is debris (a segmenter cut the link: its
+    /// pieces join), unless ideographs glued after the link would run into
+    /// it, or a letter or digit glued before it would make it no link.
+    /// (Wide or not: a wide gap kept as one space is a single gap the next
+    /// time, and must be decided alike.)
+    fn around_link(&self, ctx: &Ctx<'_>, g: &Gap) -> Option<Decision> {
         let original = !self.spaced;
         let punct = |c: Class| matches!(c, Class::CjkPunct | Class::AsciiPunct);
-        if (!punct(rc) && ends_link(ctx) && (original || rc == Class::Han))
-            || (!punct(lc) && starts_link(ctx) && (original || lc == Class::Alnum))
-        {
-            return self.keep();
-        }
-        // Never glue what would read as a mis-decoded character (`Â ²`),
-        // nor a letter onto a pair that reads so (`A Ï…`): a letter next to
-        // it supports its repair when the text is cleaned again.
+        let keep = (!punct(g.rc) && ends_link(ctx) && (original || g.rc == Class::Han))
+            || (!punct(g.lc) && starts_link(ctx) && (original || g.lc == Class::Alnum));
+        keep.then(|| self.keep())
+    }
+
+    /// Never glue what would read as a mis-decoded character (`Â ²`), nor
+    /// a letter onto a pair that reads so (`A Ï…`): a letter next to it
+    /// supports its repair when the text is cleaned again. (An ideograph
+    /// next to it supports a repair too: `Í… 香`.)
+    fn near_mojibake(&self, ctx: &Ctx<'_>, g: &Gap) -> Option<Decision> {
         let mut rs = ctx.right.chars();
         let mut ls = ctx.left.chars().rev();
         let letter = |c: char| c.is_alphabetic() && !crate::chars::is_cjk(c);
@@ -420,61 +430,44 @@ impl Spacer {
             matches!((rs.next(), rs.next()), (Some(a), Some(b)) if crate::mojibake::reads_mis_decoded(a, b));
         let pair_before =
             matches!((ls.next(), ls.next()), (Some(b), Some(a)) if crate::mojibake::reads_mis_decoded(a, b));
-        // (An ideograph next to it supports a repair too: `Í… 香`.)
         let supports = |c: char| letter(c) || crate::chars::is_cjk(c);
-        if crate::mojibake::reads_mis_decoded(l, r)
-            || (pair_after && supports(l))
-            || (pair_before && supports(r))
-        {
-            return self.keep();
+        let keep = crate::mojibake::reads_mis_decoded(g.l, g.r)
+            || (pair_after && supports(g.l))
+            || (pair_before && supports(g.r));
+        keep.then(|| self.keep())
+    }
+
+    /// Rules 2 and 3: an ideograph and something else.
+    fn next_to_han(&self, ctx: &Ctx<'_>, g: &Gap) -> Option<Decision> {
+        let (lc, rc) = (g.lc, g.rc);
+        if lc != Class::Han && rc != Class::Han {
+            return None;
         }
-        // A combining mark belongs to the letter before it: a space before
-        // one is debris (`tsa ̍p`). Not where a mark of the run would
-        // compose with the letter (`e ́`): the text would no longer be
-        // NFC, which hygiene made it.
-        if unicode_normalization::char::is_combining_mark(r) {
-            // (Any mark of the run may compose: `y ּ́` would be `ý ּ`.)
-            let marks = ctx.right.chars().take_while(|&c| unicode_normalization::char::is_combining_mark(c));
-            let joined: String = std::iter::once(l).chain(marks).collect();
-            if unicode_normalization::is_nfc(&joined) {
-                return Decision::Remove;
-            }
+        let other = if lc == Class::Han { rc } else { lc };
+        if other == Class::Alnum {
+            return Some(match self.policy {
+                CjkLatinSpace::Remove => Decision::Remove,
+                CjkLatinSpace::Pangu => Decision::Single,
+                CjkLatinSpace::Keep => self.keep(),
+                // An original space, kept by the segmenter as a wide gap.
+                CjkLatinSpace::Auto if self.spaced && g.wide => Decision::Single,
+                CjkLatinSpace::Auto if self.spaced => Decision::Remove,
+                CjkLatinSpace::Auto => Decision::Keep,
+            });
         }
-        // Rule 1: CJK punctuation, two ideographs, shared punctuation next to CJK.
-        if lc == Class::CjkPunct || rc == Class::CjkPunct {
-            return Decision::Remove;
-        }
-        if lc == Class::Han && rc == Class::Han {
-            return Decision::Remove;
-        }
-        let cjkish = |c: Class| matches!(c, Class::Han | Class::AmbiguousPunct);
-        if (lc == Class::AmbiguousPunct && cjkish(rc)) || (rc == Class::AmbiguousPunct && cjkish(lc)) {
-            return Decision::Remove;
-        }
-        // Rules 2 and 3: an ideograph and something else.
-        if lc == Class::Han || rc == Class::Han {
-            let other = if lc == Class::Han { rc } else { lc };
-            if other == Class::Alnum {
-                return match self.policy {
-                    CjkLatinSpace::Remove => Decision::Remove,
-                    CjkLatinSpace::Pangu => Decision::Single,
-                    CjkLatinSpace::Keep => self.keep(),
-                    // An original space, kept by the segmenter as a wide gap.
-                    CjkLatinSpace::Auto if self.spaced && wide => Decision::Single,
-                    CjkLatinSpace::Auto if self.spaced => Decision::Remove,
-                    CjkLatinSpace::Auto => Decision::Keep,
-                };
-            }
-            return if !self.spaced {
-                Decision::Keep
-            } else if wide || symbol_token_edge(ctx, lc == Class::Han) {
-                Decision::Single
-            } else {
-                Decision::Remove
-            };
-        }
-        // Rule 4: Latin tokens, only repaired in spaced documents, except
-        // a comma or a stop standing alone where no writer sets one apart.
+        Some(if !self.spaced {
+            Decision::Keep
+        } else if g.wide || symbol_token_edge(ctx, lc == Class::Han) {
+            Decision::Single
+        } else {
+            Decision::Remove
+        })
+    }
+
+    /// Rule 4: Latin tokens, only repaired in spaced documents, except a
+    /// comma or a stop standing alone where no writer sets one apart.
+    fn between_latin_tokens(&self, ctx: &Ctx<'_>, g: &Gap) -> Decision {
+        let (l, r, lc, rc) = (g.l, g.r, g.lc, g.rc);
         if lone_mark_debris(ctx) {
             return Decision::Remove;
         }
@@ -485,7 +478,7 @@ impl Spacer {
         // where no writer puts one (token debris): there it is removed as
         // a single gap would be, so that the output does not read as a
         // tokenizer's on a second pass.
-        if wide && !token_debris(l, r) {
+        if g.wide && !token_debris(l, r) {
             return Decision::Single;
         }
         // A segmenter cuts a Latin word at each letter outside ASCII
@@ -500,28 +493,7 @@ impl Spacer {
             return Decision::Remove;
         }
         match (lc, rc) {
-            (Class::Alnum, Class::Alnum) => {
-                if self.wide_gaps {
-                    Decision::Remove
-                } else if in_letter_run(ctx)
-                    || (self.letter_spaced && one_alnum(ctx.left) && one_alnum(ctx.right))
-                {
-                    // Text spaced character by character: the run is one
-                    // word, or words whose boundary a capital after two
-                    // lowercase letters shows (`N e w Y o r k`, not
-                    // `i P h o n e`).
-                    single_if(
-                        l.is_lowercase()
-                            && r.is_uppercase()
-                            && one_alnum(ctx.before_left)
-                            && ctx.before_left.chars().all(char::is_alphabetic),
-                    )
-                } else if single_letters(ctx) {
-                    Decision::Remove
-                } else {
-                    Decision::Single
-                }
-            }
+            (Class::Alnum, Class::Alnum) => self.between_alnums(ctx, l, r),
             (Class::AsciiPunct, _) | (_, Class::AsciiPunct) => ascii_punct(l, r, ctx),
             _ if is_currency(l) || is_currency(r) => ascii_punct(l, r, ctx),
             (Class::AmbiguousPunct, _) | (_, Class::AmbiguousPunct) => {
@@ -536,6 +508,27 @@ impl Spacer {
                 }
             }
             _ => Decision::Single,
+        }
+    }
+
+    /// Two letters or digits in a spaced document.
+    fn between_alnums(&self, ctx: &Ctx<'_>, l: char, r: char) -> Decision {
+        if self.wide_gaps {
+            Decision::Remove
+        } else if in_letter_run(ctx) || (self.letter_spaced && one_alnum(ctx.left) && one_alnum(ctx.right)) {
+            // Text spaced character by character: the run is one word, or
+            // words whose boundary a capital after two lowercase letters
+            // shows (`N e w Y o r k`, not `i P h o n e`).
+            single_if(
+                l.is_lowercase()
+                    && r.is_uppercase()
+                    && one_alnum(ctx.before_left)
+                    && ctx.before_left.chars().all(char::is_alphabetic),
+            )
+        } else if single_letters(ctx) {
+            Decision::Remove
+        } else {
+            Decision::Single
         }
     }
 
@@ -991,6 +984,43 @@ fn find_ws(bytes: &[u8], from: usize) -> Option<usize> {
 #[inline]
 fn skip_ws(bytes: &[u8], from: usize) -> usize {
     from + bytes[from..].iter().take_while(|&&b| b == b' ' || b == b'\t').count()
+}
+
+/// The gap [`Spacer::decide`] decides: the characters on each side, their
+/// classes, and whether it is a wide gap in a document that keeps its
+/// original spaces as wide gaps.
+struct Gap {
+    l: char,
+    r: char,
+    lc: Class,
+    rc: Class,
+    wide: bool,
+}
+
+/// A combining mark belongs to the letter before it: a space before one
+/// is debris (`tsa ̍p`). Not where a mark of the run would compose with the
+/// letter (`e ́`): the text would no longer be NFC, which hygiene made it.
+/// (Any mark of the run may compose: `y ּ́` would be `ý ּ`.)
+fn before_combining_mark(ctx: &Ctx<'_>, g: &Gap) -> Option<Decision> {
+    if !unicode_normalization::char::is_combining_mark(g.r) {
+        return None;
+    }
+    let marks = ctx.right.chars().take_while(|&c| unicode_normalization::char::is_combining_mark(c));
+    let joined: String = std::iter::once(g.l).chain(marks).collect();
+    unicode_normalization::is_nfc(&joined).then_some(Decision::Remove)
+}
+
+/// Rule 1: CJK punctuation, two ideographs, shared punctuation next to
+/// CJK: no space.
+fn next_to_cjk_punct(g: &Gap) -> Option<Decision> {
+    let (lc, rc) = (g.lc, g.rc);
+    let cjkish = |c: Class| matches!(c, Class::Han | Class::AmbiguousPunct);
+    let remove = lc == Class::CjkPunct
+        || rc == Class::CjkPunct
+        || (lc == Class::Han && rc == Class::Han)
+        || (lc == Class::AmbiguousPunct && cjkish(rc))
+        || (rc == Class::AmbiguousPunct && cjkish(lc));
+    remove.then_some(Decision::Remove)
 }
 
 #[cfg(test)]

@@ -976,60 +976,8 @@ impl PairFacts {
 /// another line are long under it (0 when it is not wrapped), and how many
 /// of those end no sentence.
 fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, usize, usize) {
-    let mut widths: Vec<usize> = lines.iter().filter(|l| !l.is_blank()).map(|l| l.len(m)).collect();
-    widths.sort_unstable_by(|a, b| b.cmp(a));
-    let width = match widths.as_slice() {
-        [] => 0,
-        // One line much wider than a cluster of others (a URL, a table) is
-        // not the wrap width.
-        [w0, w1, rest @ ..]
-            if *w0 * 20 > *w1 * 23 && rest.iter().take_while(|w| **w * 10 >= *w1 * 9).count() >= 2 =>
-        {
-            *w1
-        }
-        [w0, ..] => *w0,
-    };
-    let slack = m.slack();
-    let mut candidates = 0usize;
-    let mut long = 0usize;
-    let mut at_width = 0usize;
-    let mut exact = 0usize;
-    // Long lines that end a sentence with room left on the line, and long
-    // lines that end with CJK punctuation at all (verse, one clause a line).
-    let mut short_sentence_ends = 0usize;
-    let mut sentence_ends = 0usize;
-    let mut punct_ends = 0usize;
-    let mut continuing_min: Option<usize> = None;
-    let mut continuing_widths: Vec<usize> = Vec::new();
-    let mut continuing = 0usize;
-    for ((a, f), b) in lines.iter().zip(facts).zip(lines.iter().skip(1)) {
-        if f.skip {
-            continue;
-        }
-        let w = a.len(m);
-        // A short line that ends a sentence ends a paragraph, wrapped or not.
-        if !is_long(w, width) && f.ends_sentence {
-            continue;
-        }
-        candidates += 1;
-        if is_long(w, width) {
-            long += 1;
-            if !f.ends_sentence {
-                continuing += 1;
-                continuing_widths.push(w);
-                if f.next_cjk {
-                    let w = w + a.indent.saturating_sub(b.indent);
-                    continuing_min = Some(continuing_min.map_or(w, |c| c.min(w)));
-                }
-            }
-            let full = w + slack >= width;
-            at_width += usize::from(full);
-            exact += usize::from(w + slack > width);
-            short_sentence_ends += usize::from(!full && f.ends_sentence);
-            sentence_ends += usize::from(f.ends_sentence);
-            punct_ends += usize::from(f.punct_end);
-        }
-    }
+    let width = wrap_width(lines, m);
+    let t = LineTally::of(lines, facts, m, width);
     // Paragraphs separated by blank lines that still span several lines.
     let groups = lines.windows(2).filter(|p| p[0].is_blank() && !p[1].is_blank()).count()
         + usize::from(lines.first().is_some_and(|l| !l.is_blank()));
@@ -1038,41 +986,119 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
     // counted otherwise).
     let columns =
         lines.iter().filter(|l| l.len(m) <= width).map(|l| l.len(Measure::Columns)).max().unwrap_or(0);
+    let long = t.long;
     let wrapped = columns >= 16
         && long > 0
-        && 2 * long >= candidates
-        && 2 * short_sentence_ends < long
-        && (long < 3 || 5 * punct_ends < 4 * long)
+        && 2 * long >= t.candidates
+        && 2 * t.short_sentence_ends < long
+        && (long < 3 || 5 * t.punct_ends < 4 * long)
         // With one or two lines to judge, a line ending a sentence is a
         // paragraph per line, unless blank lines separate the paragraphs.
-        && (long >= 3 || groups >= 2 || sentence_ends == 0)
+        && (long >= 3 || groups >= 2 || t.sentence_ends == 0)
         // The widest line is long by definition: alone, it shows wrapping
         // only at a width of 40 columns or more (a wrapped paragraph of
         // two lines), not in a narrow scrap of text.
-        && (continuing >= 2 || columns >= 40);
+        && (t.continuing >= 2 || columns >= 40);
     // Nearly every long line at the width, and at least three of them, or
     // every one exactly so (short of it only by a character that did not
     // fit): the widest line is at the width by definition, and a second
     // one may end near it by chance when the wrapper breaks at spaces.
     let breaks_words =
-        wrapped && at_width * 5 >= long * 4 && (at_width >= 3 || (at_width >= 2 && exact == long));
+        wrapped && t.at_width * 5 >= long * 4 && (t.at_width >= 3 || (t.at_width >= 2 && t.exact == long));
     // The shortest long line that certainly continued (it ends no sentence)
     // onto CJK text: what the wrapper calls a full line. A line ending a
     // sentence with room for more than that ended its paragraph.
-    let fill = continuing_min.unwrap_or(width).min(width);
-    // The most common of those lengths (the longest on a tie).
-    continuing_widths.sort_unstable();
-    let mut typical = width;
-    let mut best_run = 0;
-    for run in continuing_widths.chunk_by(|a, b| a == b) {
+    let fill = t.continuing_min.unwrap_or(width).min(width);
+    let typical = most_common(t.continuing_widths, width);
+    let layout =
+        Layout { width, wrapped, breaks_words, measure: m, fill, typical, double_spaced: false, margin: 0 };
+    (layout, if wrapped { long } else { 0 }, t.continuing)
+}
+
+/// The wrap width a document's lines show: the widest line, unless one
+/// line much wider than a cluster of others (a URL, a table) stands out.
+fn wrap_width(lines: &[Line<'_>], m: Measure) -> usize {
+    let mut widths: Vec<usize> = lines.iter().filter(|l| !l.is_blank()).map(|l| l.len(m)).collect();
+    widths.sort_unstable_by(|a, b| b.cmp(a));
+    match widths.as_slice() {
+        [] => 0,
+        [w0, w1, rest @ ..]
+            if *w0 * 20 > *w1 * 23 && rest.iter().take_while(|w| **w * 10 >= *w1 * 9).count() >= 2 =>
+        {
+            *w1
+        }
+        [w0, ..] => *w0,
+    }
+}
+
+/// The most common of `widths` (the longest on a tie), or `default`.
+fn most_common(mut widths: Vec<usize>, default: usize) -> usize {
+    widths.sort_unstable();
+    let (mut typical, mut best_run) = (default, 0);
+    for run in widths.chunk_by(|a, b| a == b) {
         if run.len() >= best_run {
             best_run = run.len();
             typical = run[0];
         }
     }
-    let layout =
-        Layout { width, wrapped, breaks_words, measure: m, fill, typical, double_spaced: false, margin: 0 };
-    (layout, if wrapped { long } else { 0 }, continuing)
+    typical
+}
+
+/// What the lines of a document show about wrapping at `width`, counted
+/// over the lines that may have been wrapped (not a short line ending a
+/// sentence, which ends a paragraph wrapped or not).
+#[derive(Default)]
+struct LineTally {
+    candidates: usize,
+    /// Lines long enough to have been wrapped ([`is_long`]).
+    long: usize,
+    /// Long lines at the width (within the measure's slack), and beyond it.
+    at_width: usize,
+    exact: usize,
+    /// Long lines that end a sentence with room left on the line, that end
+    /// a sentence, and that end with CJK punctuation at all (verse, one
+    /// clause a line).
+    short_sentence_ends: usize,
+    sentence_ends: usize,
+    punct_ends: usize,
+    /// Long lines that end no sentence: how many, their widths, and the
+    /// narrowest of those followed by CJK text (with its indent).
+    continuing: usize,
+    continuing_widths: Vec<usize>,
+    continuing_min: Option<usize>,
+}
+
+impl LineTally {
+    fn of(lines: &[Line<'_>], facts: &[PairFacts], m: Measure, width: usize) -> LineTally {
+        let mut t = LineTally::default();
+        let slack = m.slack();
+        for ((a, f), b) in lines.iter().zip(facts).zip(lines.iter().skip(1)) {
+            let w = a.len(m);
+            if f.skip || (!is_long(w, width) && f.ends_sentence) {
+                continue;
+            }
+            t.candidates += 1;
+            if !is_long(w, width) {
+                continue;
+            }
+            t.long += 1;
+            if !f.ends_sentence {
+                t.continuing += 1;
+                t.continuing_widths.push(w);
+                if f.next_cjk {
+                    let w = w + a.indent.saturating_sub(b.indent);
+                    t.continuing_min = Some(t.continuing_min.map_or(w, |c| c.min(w)));
+                }
+            }
+            let full = w + slack >= width;
+            t.at_width += usize::from(full);
+            t.exact += usize::from(w + slack > width);
+            t.short_sentence_ends += usize::from(!full && f.ends_sentence);
+            t.sentence_ends += usize::from(f.ends_sentence);
+            t.punct_ends += usize::from(f.punct_end);
+        }
+        t
+    }
 }
 
 /// Whether two consecutive lines stand apart whatever the wrap width: a
