@@ -426,39 +426,63 @@ fn atomic_at(text: &str, i: usize) -> Option<usize> {
     {
         return None;
     }
-    let bytes = rest.as_bytes();
-    // How far a run of characters satisfying `f` reaches from `from`.
-    let span = |from: usize, f: &dyn Fn(char) -> bool| -> usize {
-        rest[from..].char_indices().find(|&(_, c)| !f(c)).map_or(rest.len(), |(k, _)| from + k)
+    let end = if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") {
+        url_end(rest)
+    } else if let Some(end) = email_end(rest, first) {
+        Some(end)
+    } else if matches!(first, '@' | '#') {
+        // An @handle or a #hashtag.
+        let end = span(rest, 1, &|c: char| c.is_alphanumeric() && !crate::chars::is_cjk(c) || c == '_');
+        (end > 1).then_some(end)
+    } else if let Some(end) = number_end(rest, first) {
+        Some(end)
+    } else if is_latin_letter(first) && !unicode_normalization::char::is_combining_mark(first) {
+        Some(latin_word_end(rest))
+    } else {
+        mark_run_end(rest)
     };
-    let trim_trailing = |end: usize| -> usize {
-        let t = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"']);
-        t.len()
-    };
-    // A URL.
-    if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") {
-        let end = span(0, &|c: char| !c.is_whitespace() && !crate::chars::is_cjk(c) && !c.is_control());
-        let end = trim_trailing(end);
-        return (end > 7).then_some(i + end);
+    end.map(|end| i + end)
+}
+
+/// How far a run of characters satisfying `f` reaches from byte `from` of
+/// `rest`.
+fn span(rest: &str, from: usize, f: &dyn Fn(char) -> bool) -> usize {
+    rest[from..].char_indices().find(|&(_, c)| !f(c)).map_or(rest.len(), |(k, _)| from + k)
+}
+
+/// `end`, less the sentence punctuation and closing brackets a URL or an
+/// address does not end with.
+fn trim_trailing(rest: &str, end: usize) -> usize {
+    rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"']).len()
+}
+
+/// A URL: up to whitespace, CJK text or a control character.
+fn url_end(rest: &str) -> Option<usize> {
+    let end = span(rest, 0, &|c: char| !c.is_whitespace() && !crate::chars::is_cjk(c) && !c.is_control());
+    let end = trim_trailing(rest, end);
+    (end > 7).then_some(end)
+}
+
+/// An e-mail address.
+fn email_end(rest: &str, first: char) -> Option<usize> {
+    if !first.is_ascii_alphanumeric() {
+        return None;
     }
     let ascii_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '%' | '+' | '-');
-    // An e-mail address.
-    if first.is_ascii_alphanumeric() {
-        let local = span(0, &ascii_word);
-        if bytes.get(local) == Some(&b'@') {
-            let domain = span(local + 1, &|c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
-            let end = trim_trailing(domain);
-            if rest[local + 1..end].contains('.') && end > local + 3 {
-                return Some(i + end);
-            }
-        }
+    let local = span(rest, 0, &ascii_word);
+    if rest.as_bytes().get(local) != Some(&b'@') {
+        return None;
     }
-    // An @handle or a #hashtag.
-    if matches!(first, '@' | '#') {
-        let end = span(1, &|c: char| c.is_alphanumeric() && !crate::chars::is_cjk(c) || c == '_');
-        return (end > 1).then_some(i + end);
-    }
-    // A number, with its currency and unit.
+    let domain = span(rest, local + 1, &|c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+    let end = trim_trailing(rest, domain);
+    (rest[local + 1..end].contains('.') && end > local + 3).then_some(end)
+}
+
+/// A number, with its currency, separators and unit (`NT$36,900`, `3.5%`,
+/// `25°C`, `v2.3.1`); not digits glued to letters (`3D` is a word,
+/// `2023年` is not).
+fn number_end(rest: &str, first: char) -> Option<usize> {
+    let bytes = rest.as_bytes();
     let currency = ["NT$", "HK$", "US$", "$", "€", "£", "¥", "￥"]
         .iter()
         .find(|c| rest.starts_with(**c))
@@ -467,71 +491,67 @@ fn atomic_at(text: &str, i: usize) -> Option<usize> {
         currency == 0 && matches!(first, 'v' | 'V') && bytes.get(1).is_some_and(u8::is_ascii_digit),
     );
     let at = currency + vstart;
-    if bytes.get(at).is_some_and(u8::is_ascii_digit) {
-        let mut end = at;
-        loop {
-            end += bytes[end..].iter().take_while(|b| b.is_ascii_digit()).count();
-            // A separator counts between two digits only.
-            if matches!(bytes.get(end), Some(b'.' | b',' | b':'))
-                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+    if !bytes.get(at).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut end = at;
+    loop {
+        end += bytes[end..].iter().take_while(|b| b.is_ascii_digit()).count();
+        // A separator counts between two digits only.
+        if matches!(bytes.get(end), Some(b'.' | b',' | b':'))
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+        {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    if let Some(unit) = ["%", "‰", "°C", "°F", "℃"].iter().find(|u| rest[end..].starts_with(**u)) {
+        end += unit.len();
+    }
+    let glued = rest[end..].chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    (!glued).then_some(end)
+}
+
+/// A letter of a Latin word: not CJK; diacritics and combining marks
+/// included.
+fn is_latin_letter(c: char) -> bool {
+    (c.is_alphanumeric() && !crate::chars::is_cjk(c))
+        || c == '_'
+        || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// A Latin word, with diacritics, combining marks, hyphens and the shape
+/// of code.
+fn latin_word_end(rest: &str) -> usize {
+    let mut end = span(rest, 0, &is_latin_letter);
+    loop {
+        let next = rest[end..].chars().next();
+        let after = rest[end..].chars().nth(1);
+        match next {
+            // `tsa̍p-gōo`, `a.b`: a hyphen or a dot between two parts.
+            Some('-' | '.')
+                if after.is_some_and(|c| {
+                    is_latin_letter(c) && !unicode_normalization::char::is_combining_mark(c)
+                }) =>
             {
-                end += 1;
-            } else {
-                break;
+                end = span(rest, end + 1, &is_latin_letter);
             }
-        }
-        for unit in ["%", "‰", "°C", "°F", "℃"] {
-            if rest[end..].starts_with(unit) {
-                end += unit.len();
-                break;
+            // `a.b()`: a call.
+            Some('(') if rest[end..].starts_with("()") && rest[..end].contains(['.', '_']) => {
+                return end + 2;
             }
-        }
-        // Letters glued to digits make a word (`2023年` is not, `3D` is).
-        let glued = rest[end..].chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-        if !glued {
-            return Some(i + end);
+            _ => return end,
         }
     }
-    // A Latin word, with diacritics, combining marks, hyphens and the shape
-    // of code.
-    let latin = |c: char| {
-        (c.is_alphanumeric() && !crate::chars::is_cjk(c))
-            || c == '_'
-            || unicode_normalization::char::is_combining_mark(c)
-    };
-    if latin(first) && !unicode_normalization::char::is_combining_mark(first) {
-        let mut end = span(0, &latin);
-        loop {
-            let next = rest[end..].chars().next();
-            let after = rest[end..].chars().nth(1);
-            match next {
-                // `tsa̍p-gōo`, `a.b`: a hyphen or a dot between two parts.
-                Some('-' | '.')
-                    if after
-                        .is_some_and(|c| latin(c) && !unicode_normalization::char::is_combining_mark(c)) =>
-                {
-                    end = span(end + 1, &latin);
-                }
-                // `a.b()`: a call.
-                Some('(') if rest[end..].starts_with("()") && rest[..end].contains(['.', '_']) => {
-                    end += 2;
-                    break;
-                }
-                _ => break,
-            }
-        }
-        return Some(i + end);
-    }
-    // Ellipses and dash pairs.
-    for run in ["…", "—", "."] {
-        if rest.starts_with(run) {
-            let end = span(0, &|c: char| run.starts_with(c));
-            if (run != "." && end >= 2 * run.len()) || end >= 3 {
-                return Some(i + end);
-            }
-        }
-    }
-    None
+}
+
+/// Ellipses and dash pairs.
+fn mark_run_end(rest: &str) -> Option<usize> {
+    ["…", "—", "."].into_iter().find(|run| rest.starts_with(run)).and_then(|run| {
+        let end = span(rest, 0, &|c: char| run.starts_with(c));
+        ((run != "." && end >= 2 * run.len()) || end >= 3).then_some(end)
+    })
 }
 
 fn kind_of(token: &str) -> TokenKind {

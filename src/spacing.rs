@@ -162,34 +162,7 @@ impl DocStats {
                 }
                 _ => {
                     if let Some(p) = prev {
-                        let cjk = |c: Class| matches!(c, Class::Han | Class::CjkPunct);
-                        if cjk(p) && cjk(cls) {
-                            if gap == 0 {
-                                s.tight_cjk_pairs += 1;
-                            } else if !prev_at.is_some_and(|at| ends_a_link(text, line_start, at)) {
-                                // (A space after a link ending in an
-                                // ideograph is the link's, rule 0.)
-                                s.spaced_cjk_pairs += 1;
-                            }
-                        } else if (p == Class::Han && cls == Class::Alnum)
-                            || (p == Class::Alnum && cls == Class::Han)
-                        {
-                            if gap == 0 {
-                                s.tight_cjk_latin += 1;
-                            } else {
-                                s.spaced_cjk_latin += 1;
-                            }
-                        }
-                        match gap {
-                            0 => {}
-                            1 => {
-                                s.single_gaps += 1;
-                                let at = |k: usize| text[k..].chars().next().unwrap_or(' ');
-                                let before = prev_at.map_or('\n', at);
-                                s.token_debris += usize::from(token_debris(before, at(i - len)));
-                            }
-                            _ => s.wide_gaps += 1,
-                        }
+                        s.count(text, (line_start, prev_at), p, (cls, i - len), gap);
                     }
                     prev = Some(cls);
                     prev_at = Some(i - len);
@@ -198,6 +171,45 @@ impl DocStats {
             }
         }
         s
+    }
+
+    /// Counts the pair of a character of class `p`, the last one before a
+    /// gap of `gap` spaces (at `prev_at`, in the line that starts at
+    /// `line_start`), and one of class `cls` at byte `at`.
+    fn count(
+        &mut self,
+        text: &str,
+        (line_start, prev_at): (usize, Option<usize>),
+        p: Class,
+        (cls, at): (Class, usize),
+        gap: usize,
+    ) {
+        let cjk = |c: Class| matches!(c, Class::Han | Class::CjkPunct);
+        if cjk(p) && cjk(cls) {
+            if gap == 0 {
+                self.tight_cjk_pairs += 1;
+            } else if !prev_at.is_some_and(|k| ends_a_link(text, line_start, k)) {
+                // (A space after a link ending in an ideograph is the
+                // link's, rule 0.)
+                self.spaced_cjk_pairs += 1;
+            }
+        } else if (p == Class::Han && cls == Class::Alnum) || (p == Class::Alnum && cls == Class::Han) {
+            if gap == 0 {
+                self.tight_cjk_latin += 1;
+            } else {
+                self.spaced_cjk_latin += 1;
+            }
+        }
+        match gap {
+            0 => {}
+            1 => {
+                self.single_gaps += 1;
+                let char_at = |k: usize| text[k..].chars().next().unwrap_or(' ');
+                let before = prev_at.map_or('\n', char_at);
+                self.token_debris += usize::from(token_debris(before, char_at(at)));
+            }
+            _ => self.wide_gaps += 1,
+        }
     }
 
     /// True when spaces between CJK characters are common enough to be
