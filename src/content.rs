@@ -706,21 +706,14 @@ fn emit<'a>(text: &'a str, blocks: &[(&'a str, usize)], dropped: usize) -> Cow<'
     if dropped == 0 {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
+    let mut sink = crate::sink::Sink::new("");
     let mut group = None;
     for &(line, g) in blocks {
-        match group {
-            None => {}
-            Some(p) if p == g => out.push('\n'),
-            Some(_) => out.push_str("\n\n"),
-        }
-        out.push_str(line);
+        sink.unit(group != Some(g));
+        sink.push(line);
         group = Some(g);
     }
-    if text.ends_with('\n') && !out.is_empty() {
-        out.push('\n');
-    }
-    Cow::Owned(out)
+    sink.finish(text.ends_with('\n'))
 }
 
 /// The article: the lines of `cleaned` that [`classify`] labels content,

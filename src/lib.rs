@@ -90,6 +90,8 @@ pub mod opencc;
 mod options;
 pub mod punct;
 mod radicals_table;
+mod sink;
+use sink::Sink;
 #[cfg(feature = "segment")]
 pub mod segment;
 pub mod spacing;
@@ -336,10 +338,7 @@ impl Cleaner {
         }
         let mut sink = Sink::new(text);
         self.render(&hygienic, &params, &mut sink, stats);
-        if hygienic.ends_with('\n') && sink.written() {
-            sink.push("\n");
-        }
-        sink.finish()
+        sink.finish(hygienic.ends_with('\n'))
     }
 
     /// Whether a cleaned text `out` is settled: cleaning it again would
@@ -428,14 +427,9 @@ impl Cleaner {
         let punct = o.punct();
         if o.structure {
             let groups = structure::split_with(hygienic, params.layout, &params.stats, &params.vocabulary);
-            for (gi, group) in groups.iter().enumerate() {
-                if gi > 0 {
-                    sink.push("\n\n");
-                }
+            for group in &groups {
                 for (ui, unit) in group.iter().enumerate() {
-                    if ui > 0 {
-                        sink.push("\n");
-                    }
+                    sink.unit(ui == 0);
                     if let Some(s) = stats.as_deref_mut() {
                         match unit.kind {
                             structure::UnitKind::Paragraph => s.paragraphs += 1,
@@ -458,24 +452,15 @@ impl Cleaner {
                         Cow::Owned(joined) if o.hygiene => hygiene::in_nfc(joined),
                         body => Cow::Borrowed(body.as_ref()),
                     };
-                    sink.push_cow(self.fix_line(
-                        &body,
-                        o,
-                        &punct,
-                        &spacer,
-                        params.script,
-                        stats.as_deref_mut(),
-                    ));
+                    sink.push(&self.fix_line(&body, o, &punct, &spacer, params.script, stats.as_deref_mut()));
                 }
             }
         } else {
             let body = hygienic.strip_suffix('\n').unwrap_or(hygienic);
-            for (i, line) in body.split('\n').enumerate() {
-                if i > 0 {
-                    sink.push("\n");
-                }
+            for line in body.split('\n') {
+                sink.unit(false);
                 let line = structure::without_ideographic_indent(line);
-                sink.push_cow(self.fix_line(line, o, &punct, &spacer, params.script, stats.as_deref_mut()));
+                sink.push(&self.fix_line(line, o, &punct, &spacer, params.script, stats.as_deref_mut()));
             }
         }
     }
@@ -492,7 +477,7 @@ impl Cleaner {
     ) {
         let mut sink = Sink::new("");
         self.render(hygienic, params, &mut sink, stats);
-        out.push_str(&sink.finish());
+        out.push_str(&sink.finish(false));
     }
 
     /// [`Cleaner::clean`], also counting what each stage did.
@@ -610,51 +595,6 @@ fn then<'b>(text: Cow<'b, str>, stage: impl for<'c> Fn(&'c str) -> Cow<'c, str>)
             Cow::Borrowed(_) => Cow::Owned(s),
             Cow::Owned(t) => Cow::Owned(t),
         },
-    }
-}
-
-/// Collects the output, comparing it with the input as it goes: as long as
-/// the output is a prefix of the input nothing is copied.
-struct Sink<'a> {
-    src: &'a str,
-    matched: usize,
-    out: Option<String>,
-}
-
-impl<'a> Sink<'a> {
-    fn new(src: &'a str) -> Self {
-        Sink { src, matched: 0, out: None }
-    }
-
-    fn push(&mut self, s: &str) {
-        if self.out.is_none() {
-            if self.src.as_bytes()[self.matched..].starts_with(s.as_bytes()) {
-                self.matched += s.len();
-                return;
-            }
-            let mut out = String::with_capacity(self.src.len());
-            out.push_str(&self.src[..self.matched]);
-            self.out = Some(out);
-        }
-        if let Some(out) = self.out.as_mut() {
-            out.push_str(s);
-        }
-    }
-
-    fn push_cow(&mut self, s: Cow<'_, str>) {
-        self.push(&s);
-    }
-
-    /// Whether anything has been written.
-    fn written(&self) -> bool {
-        self.matched > 0 || self.out.as_ref().is_some_and(|o| !o.is_empty())
-    }
-
-    fn finish(self) -> Cow<'a, str> {
-        match self.out {
-            Some(out) => Cow::Owned(out),
-            None => Cow::Borrowed(&self.src[..self.matched]),
-        }
     }
 }
 

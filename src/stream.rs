@@ -41,6 +41,7 @@
 use std::io::{self, Read, Write};
 
 use crate::decode::InvalidUtf8;
+use crate::sink::{GROUP, UNIT};
 use crate::{Cleaner, DocParams, Stats, analysis_window};
 
 /// Settings of [`clean_stream`].
@@ -437,7 +438,7 @@ pub(crate) fn clean_stream_once<R: Read, W: Write>(
         structure: cleaner.options().structure,
         wrote: false,
         pieces: 0,
-        sep: "\n\n",
+        sep: GROUP,
         ends_with_newline: false,
         mid_line: None,
     };
@@ -640,71 +641,36 @@ fn parallel<R: Read, W: Write>(
     w: &mut Writer,
     opts: &StreamOptions,
 ) -> Result<Stats, StreamError> {
-    let threads = opts.threads;
-    let count = opts.stats;
-    use std::collections::BTreeMap;
     use std::sync::{Mutex, mpsc};
-    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, String, DocParams)>(threads * 2);
+    let threads = opts.threads;
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads * 2);
     let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, String, Stats)>();
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
     std::thread::scope(|s| {
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             let job_rx = &job_rx;
-            s.spawn(move || {
-                loop {
-                    let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    let Ok((i, piece, p)) = job else { break };
-                    let mut out = String::with_capacity(piece.len());
-                    let mut st = Stats::default();
-                    cleaner.render_piece(&piece, &p, &mut out, count.then_some(&mut st));
-                    if done_tx.send((i, out, st)).is_err() {
-                        break;
-                    }
-                }
-            });
+            s.spawn(move || work(cleaner, job_rx, &done_tx, opts.stats));
         }
         drop(done_tx);
-        // Pieces sent and not yet written: (ends with a newline, blank cut).
-        let mut meta: BTreeMap<usize, (bool, bool)> = BTreeMap::new();
-        let mut ready: BTreeMap<usize, String> = BTreeMap::new();
-        let mut next_write = 0usize;
-        let mut sent = 0usize;
-        let mut total = Stats::default();
-        let mut flush = |ready: &mut BTreeMap<usize, String>,
-                         meta: &mut BTreeMap<usize, (bool, bool)>,
-                         next_write: &mut usize|
-         -> Result<(), StreamError> {
-            while let Some(out) = ready.remove(next_write) {
-                let (nl, blank) = meta.remove(next_write).unwrap_or((false, false));
-                w.write(writer, nl, blank, &out).map_err(StreamError::Write)?;
-                *next_write += 1;
-            }
-            Ok(())
-        };
+        let mut order = InOrder::default();
+        let mut out = |order: &mut InOrder| order.write(writer, w);
         let result = (|| {
             while let Some((piece, blank)) = pieces.next()? {
                 let Some(p) = pieces.params.clone() else { break };
-                meta.insert(sent, (piece.ends_with('\n'), blank));
-                if job_tx.send((sent, piece, p)).is_err() {
+                let i = order.send(piece.ends_with('\n'), blank);
+                if job_tx.send((i, piece, p)).is_err() {
                     break;
                 }
-                sent += 1;
-                while let Ok((i, out, st)) = done_rx.try_recv() {
-                    ready.insert(i, out);
-                    total.add(&st);
+                while let Ok(done) = done_rx.try_recv() {
+                    order.receive(done);
                 }
-                flush(&mut ready, &mut meta, &mut next_write)?;
+                out(&mut order)?;
                 // Keep the pieces in flight bounded: wait for the oldest.
-                while sent - next_write > threads * 4 {
-                    match done_rx.recv() {
-                        Ok((i, out, st)) => {
-                            ready.insert(i, out);
-                            total.add(&st);
-                        }
-                        Err(_) => break,
-                    }
-                    flush(&mut ready, &mut meta, &mut next_write)?;
+                while order.in_flight() > threads * 4 {
+                    let Ok(done) = done_rx.recv() else { break };
+                    order.receive(done);
+                    out(&mut order)?;
                 }
             }
             Ok(())
@@ -712,19 +678,79 @@ fn parallel<R: Read, W: Write>(
         drop(job_tx);
         result?;
         // Results already received are written before waiting for more.
-        flush(&mut ready, &mut meta, &mut next_write)?;
-        while next_write < sent {
-            match done_rx.recv() {
-                Ok((i, out, st)) => {
-                    ready.insert(i, out);
-                    total.add(&st);
-                }
-                Err(_) => break,
-            }
-            flush(&mut ready, &mut meta, &mut next_write)?;
+        out(&mut order)?;
+        while order.in_flight() > 0 {
+            let Ok(done) = done_rx.recv() else { break };
+            order.receive(done);
+            out(&mut order)?;
         }
-        Ok(total)
+        Ok(order.total)
     })
+}
+
+/// A piece to clean: its number, its text and the document's decisions.
+type Job = (usize, String, DocParams);
+/// A cleaned piece: its number, its output and its counts.
+type Done = (usize, String, Stats);
+
+/// A worker thread: cleans the pieces it receives until the channel closes
+/// or the results are no longer wanted.
+fn work(
+    cleaner: &Cleaner,
+    jobs: &std::sync::Mutex<std::sync::mpsc::Receiver<Job>>,
+    done: &std::sync::mpsc::Sender<Done>,
+    count: bool,
+) {
+    loop {
+        let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok((i, piece, p)) = job else { break };
+        let mut out = String::with_capacity(piece.len());
+        let mut st = Stats::default();
+        cleaner.render_piece(&piece, &p, &mut out, count.then_some(&mut st));
+        if done.send((i, out, st)).is_err() {
+            break;
+        }
+    }
+}
+
+/// Puts pieces cleaned out of order back in input order.
+#[derive(Default)]
+struct InOrder {
+    /// Pieces sent and not yet written: (ends with a newline, blank cut).
+    meta: std::collections::BTreeMap<usize, (bool, bool)>,
+    /// Pieces cleaned and not yet written.
+    ready: std::collections::BTreeMap<usize, String>,
+    next_write: usize,
+    sent: usize,
+    total: Stats,
+}
+
+impl InOrder {
+    /// Numbers the next piece sent.
+    fn send(&mut self, newline: bool, blank: bool) -> usize {
+        self.meta.insert(self.sent, (newline, blank));
+        self.sent += 1;
+        self.sent - 1
+    }
+
+    fn receive(&mut self, (i, out, st): Done) {
+        self.ready.insert(i, out);
+        self.total.add(&st);
+    }
+
+    fn in_flight(&self) -> usize {
+        self.sent - self.next_write
+    }
+
+    /// Writes every piece whose predecessors are all written.
+    fn write<W: Write>(&mut self, writer: &mut W, w: &mut Writer) -> Result<(), StreamError> {
+        while let Some(out) = self.ready.remove(&self.next_write) {
+            let (nl, blank) = self.meta.remove(&self.next_write).unwrap_or((false, false));
+            w.write(writer, nl, blank, &out).map_err(StreamError::Write)?;
+            self.next_write += 1;
+        }
+        Ok(())
+    }
 }
 
 /// Reads, decodes, applies hygiene and cuts the input into pieces that can
@@ -781,85 +807,16 @@ impl<'c, R: Read> Pieces<'c, R> {
 
     /// The next piece and whether it was cut after a blank line.
     fn next(&mut self) -> Result<Option<(String, bool)>, StreamError> {
-        let structure = self.cleaner.options().structure;
         loop {
             // Enough text to decide and to cut a whole piece, or the end.
             if self.more && (self.params.is_none() || self.text.len() <= self.want) {
-                let old_len = self.raw.len();
-                self.more = self.decoder.fill(&mut self.raw)?;
-                // Hygiene on whole lines only (a `\r\n` pair is never split).
-                // What was read before holds no line end (the text is
-                // always taken up to its last one), so only the new part is
-                // searched: a line of any length costs linear time.
-                let end = if self.more {
-                    self.raw[old_len..].rfind('\n').map_or(0, |i| old_len + i + 1)
-                } else {
-                    self.raw.len()
-                };
-                let end = if end == 0 && self.raw.len() > self.piece {
-                    // One enormous line: up to the last character that
-                    // starts a grapheme cluster, composes with nothing
-                    // before it and is no space (an ASCII letter or digit,
-                    // or an ideograph) after no joiner, so that hygiene
-                    // sees the same clusters, joiners and line starts as
-                    // on the whole. The part
-                    // already searched is not searched again.
-                    let from = self.raw_scanned;
-                    let found = self.raw[from..]
-                        .char_indices()
-                        .rev()
-                        .find(|&(i, c)| {
-                            (c.is_ascii_alphanumeric() || crate::chars::is_han(c))
-                                // A joiner before it is judged by it.
-                                && self.raw[..from + i]
-                                    .chars()
-                                    .next_back()
-                                    .is_some_and(|p| !matches!(p, '\u{200C}' | '\u{200D}'))
-                                // The encoding repair looks a little way
-                                // around a mis-decoded run: none is near.
-                                && plain_around(&self.raw, from + i)
-                        })
-                        .map(|(i, _)| from + i);
-                    if found.is_none() {
-                        self.raw_scanned = self.raw.len();
-                    }
-                    found.unwrap_or(0)
-                } else {
-                    end
-                };
-                if end > 0 {
-                    let raw: String = self.raw[..end].to_owned();
-                    let clean = self.hygienic(&raw);
-                    self.text.push_str(&clean);
-                    self.raw.drain(..end);
-                    self.raw_scanned = 0;
-                }
-                if self.params.is_none() && (self.text.len() >= crate::ANALYSIS_WINDOW || !self.more) {
-                    self.params = Some(self.cleaner.params(analysis_window(&self.text)));
-                }
+                self.read_more()?;
                 continue;
             }
             if self.text.is_empty() {
                 return Ok(None);
             }
-            let rest = &self.text;
-            let layout = self.params.as_ref().map_or(crate::structure::Layout::UNWRAPPED, |p| p.layout);
-            let blocks = Blocks::of(structure, &layout);
-            let at = match block_end(rest, blocks) {
-                // A short first block: cut after the last blank line within
-                // the piece size (never beyond MAX_BLOCK, so that a piece
-                // never holds a long block whole).
-                Some(e) if e <= MAX_BLOCK => {
-                    let lim = floor_boundary(rest, self.piece.min(MAX_BLOCK)).max(e);
-                    natural_cut(&rest[..lim], blocks)
-                }
-                // A long block: its forced cut.
-                Some(_) => forced_cut(rest, !self.more).map(|at| (at, false)),
-                None if rest.len() > MAX_BLOCK => forced_cut(rest, !self.more).map(|at| (at, false)),
-                None if !self.more => Some((rest.len(), true)),
-                None => None,
-            };
-            match at.filter(|&(at, _)| at > 0) {
+            match self.cut().filter(|&(at, _)| at > 0) {
                 Some((at, blank)) => {
                     let piece = self.text[..at].to_owned();
                     self.text.drain(..at);
@@ -874,9 +831,90 @@ impl<'c, R: Read> Pieces<'c, R> {
             }
         }
     }
+
+    /// Reads a block, puts what can be judged of it through hygiene, and
+    /// decides the document once enough text (or all of it) is in.
+    fn read_more(&mut self) -> Result<(), StreamError> {
+        let old_len = self.raw.len();
+        self.more = self.decoder.fill(&mut self.raw)?;
+        // Hygiene on whole lines only (a `\r\n` pair is never split). What
+        // was read before holds no line end (the text is always taken up to
+        // its last one), so only the new part is searched: a line of any
+        // length costs linear time.
+        let end = if self.more {
+            self.raw[old_len..].rfind('\n').map_or(0, |i| old_len + i + 1)
+        } else {
+            self.raw.len()
+        };
+        let end = if end == 0 && self.raw.len() > self.piece { self.long_line_end() } else { end };
+        if end > 0 {
+            let raw: String = self.raw[..end].to_owned();
+            let clean = self.hygienic(&raw);
+            self.text.push_str(&clean);
+            self.raw.drain(..end);
+            self.raw_scanned = 0;
+        }
+        if self.params.is_none() && (self.text.len() >= crate::ANALYSIS_WINDOW || !self.more) {
+            self.params = Some(self.cleaner.params(analysis_window(&self.text)));
+        }
+        Ok(())
+    }
+
+    /// Where hygiene may stop inside one enormous line, or 0: the last
+    /// character that starts a grapheme cluster, composes with nothing
+    /// before it and is no space (an ASCII letter or digit, or an
+    /// ideograph) after no joiner, so that hygiene sees the same clusters,
+    /// joiners and line starts as on the whole. The part already searched
+    /// is not searched again.
+    fn long_line_end(&mut self) -> usize {
+        let from = self.raw_scanned;
+        let found = self.raw[from..]
+            .char_indices()
+            .rev()
+            .find(|&(i, c)| {
+                (c.is_ascii_alphanumeric() || crate::chars::is_han(c))
+                    // A joiner before it is judged by it.
+                    && self.raw[..from + i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|p| !matches!(p, '\u{200C}' | '\u{200D}'))
+                    // The encoding repair looks a little way around a
+                    // mis-decoded run: none is near.
+                    && plain_around(&self.raw, from + i)
+            })
+            .map(|(i, _)| from + i);
+        if found.is_none() {
+            self.raw_scanned = self.raw.len();
+        }
+        found.unwrap_or(0)
+    }
+
+    /// Where to cut the hygienic text, and whether after a blank line.
+    fn cut(&self) -> Option<(usize, bool)> {
+        let rest = &self.text;
+        let layout = self.params.as_ref().map_or(crate::structure::Layout::UNWRAPPED, |p| p.layout);
+        let blocks = Blocks::of(self.cleaner.options().structure, &layout);
+        match block_end(rest, blocks) {
+            // A short first block: cut after the last blank line within the
+            // piece size (never beyond MAX_BLOCK, so that a piece never
+            // holds a long block whole).
+            Some(e) if e <= MAX_BLOCK => {
+                let lim = floor_boundary(rest, self.piece.min(MAX_BLOCK)).max(e);
+                natural_cut(&rest[..lim], blocks)
+            }
+            // A long block: its forced cut.
+            Some(_) => forced_cut(rest, !self.more).map(|at| (at, false)),
+            None if rest.len() > MAX_BLOCK => forced_cut(rest, !self.more).map(|at| (at, false)),
+            None if !self.more => Some((rest.len(), true)),
+            None => None,
+        }
+    }
 }
 
-/// Joins the cleaned pieces as the whole text would have been written.
+/// Joins the cleaned pieces as the whole text would have been written: a
+/// piece cut at a blank line starts a new group, one cut at a line end a new
+/// unit, one cut inside a line goes on it (the separators are
+/// [`crate::sink`]'s).
 struct Writer {
     structure: bool,
     wrote: bool,
@@ -911,7 +949,7 @@ impl Writer {
             // Every line is kept: pieces are joined by the line end they
             // were cut after.
             if self.pieces > 0 {
-                writer.write_all(b"\n")?;
+                writer.write_all(UNIT.as_bytes())?;
                 self.wrote = true;
             }
             writer.write_all(out.as_bytes())?;
@@ -920,7 +958,7 @@ impl Writer {
         if !newline && !out.is_empty() {
             self.mid_line = out.chars().next_back();
         }
-        self.sep = if blank || out.is_empty() { "\n\n" } else { "\n" };
+        self.sep = if blank || out.is_empty() { GROUP } else { UNIT };
         self.pieces += 1;
         Ok(())
     }

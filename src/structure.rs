@@ -1671,23 +1671,15 @@ fn separate_paragraphs(groups: Vec<Group<'_>>) -> Vec<Group<'_>> {
 /// assert_eq!(render(&split(text, true, &stats), false), "• 甲\n• 乙\n\n段落");
 /// ```
 pub fn render(groups: &[Group<'_>], final_newline: bool) -> String {
-    let mut out = String::new();
-    for (i, g) in groups.iter().enumerate() {
-        if i > 0 {
-            out.push_str("\n\n");
-        }
-        for (j, u) in g.iter().enumerate() {
-            if j > 0 {
-                out.push('\n');
-            }
-            out.push_str(&u.marker);
-            out.push_str(&u.body);
+    let mut sink = crate::sink::Sink::new("");
+    for group in groups {
+        for (i, u) in group.iter().enumerate() {
+            sink.unit(i == 0);
+            sink.push(&u.marker);
+            sink.push(&u.body);
         }
     }
-    if final_newline && !out.is_empty() {
-        out.push('\n');
-    }
-    out
+    sink.finish(final_newline).into_owned()
 }
 
 #[cfg(test)]
