@@ -387,21 +387,9 @@ pub(crate) fn reads_mis_decoded(a: char, b: char) -> bool {
 /// without a character a mis-decoded run starts with (U+00C0–U+00FF, all
 /// written `C3 xx`) is passed by at once.
 pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
-    const SIDE: usize = 64;
-    fn tail(s: &str, n: usize) -> &str {
-        let mut i = s.len().saturating_sub(n);
-        while !s.is_char_boundary(i) {
-            i += 1;
-        }
-        &s[i..]
-    }
     let b1 = tail(before[1], SIDE);
     let b0 = tail(before[0], SIDE - b1.len());
-    let mut end = after.len().min(SIDE);
-    while !after.is_char_boundary(end) {
-        end -= 1;
-    }
-    let a = &after[..end];
+    let a = head(after, SIDE);
     let has_lead = |s: &str| memchr::memchr(0xC3, s.as_bytes()).is_some();
     if a.is_empty() || (b0.is_empty() && b1.is_empty()) || !(has_lead(b0) || has_lead(b1) || has_lead(a)) {
         return false;
@@ -414,6 +402,48 @@ pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
         // alike on both gives the same text.)
         Cow::Owned(g) => g.replace(' ', "") != repair(&spaced).replace(' ', ""),
     }
+}
+
+/// Whether joining two lines, `before` and `after`, with `join` between
+/// them would change what the repair makes of them: the repair of the
+/// joined text differs from the repairs of the two apart. Either halves of
+/// a run meet (`…é—…` + `Ž•`), or runs on two lines, each too weak to be
+/// repaired alone, support each other once on one line (`nné—…Ž•` + ` ` +
+/// `nné—…Ž•`). The repair is the oracle, on [`SIDE`] bytes each side.
+pub(crate) fn join_changes_repair(before: &str, join: &str, after: &str) -> bool {
+    let (b, a) = (tail(before, SIDE), head(after, SIDE));
+    // A repair starts at a character written `C3 xx`, or at a letter with
+    // a combining mark (`CC xx`, `CD xx`): text with neither is passed by.
+    let may_repair = |s: &str| memchr::memchr3(0xC3, 0xCC, 0xCD, s.as_bytes()).is_some();
+    if a.is_empty() || b.is_empty() || !(may_repair(b) || may_repair(a)) {
+        return false;
+    }
+    match repair(&format!("{b}{join}{a}")) {
+        Cow::Borrowed(_) => false,
+        Cow::Owned(joined) => joined != format!("{}{join}{}", repair(b), repair(a)),
+    }
+}
+
+/// How many bytes each side of a junction the repair oracles look at: more
+/// than the repair's own neighbourhood.
+const SIDE: usize = 64;
+
+/// The last `n` bytes of `s` or fewer, from a character boundary.
+fn tail(s: &str, n: usize) -> &str {
+    let mut i = s.len().saturating_sub(n);
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    &s[i..]
+}
+
+/// The first `n` bytes of `s` or fewer, to a character boundary.
+fn head(s: &str, n: usize) -> &str {
+    let mut end = s.len().min(n);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// Whether `c` may be part of a mis-decoded run or of the letter one
@@ -513,6 +543,23 @@ mod tests {
         assert!(!glue_repairs(["", ""], "•"));
         // Repaired alike with or without the space: no matter.
         assert!(!glue_repairs(["", "é¦™æ¸¯"], "香港"));
+    }
+
+    #[test]
+    fn joins_that_change_the_repair() {
+        // Halves of a run, with no space and with one.
+        assert!(join_changes_repair("é‘", "", "•"));
+        assert!(join_changes_repair("nné—…Ž•", "", "生"));
+        assert!(!join_changes_repair("nné—…Ž•", " ", "生"));
+        // Two weak runs, each kept alone, repaired once on one line.
+        assert_eq!(repair("nné—…Ž•"), "nné—…Ž•");
+        assert_ne!(repair("nné—…Ž• nné—…Ž•"), "nné—…Ž• nné—…Ž•");
+        assert!(join_changes_repair("nné—…Ž•", " ", "nné—…Ž•"));
+        // A run repaired alike apart and joined; text with nothing to repair.
+        assert!(!join_changes_repair("é¦™æ¸¯", "", "香港"));
+        assert!(!join_changes_repair("café", " ", "au lait"));
+        assert!(!join_changes_repair("香港", "", "九龍"));
+        assert!(!join_changes_repair("", "", "nné—…Ž•"));
     }
 
     #[test]

@@ -1486,9 +1486,12 @@ fn split_measured<'a>(
         // `- 1 -` decoration the next time, and no longer as an item.
         let continues = continues
             .filter(|_| !group.last().is_some_and(|u| ends_in_its_marker(u, text) || is_decoration(u)));
-        match (continues, group.last_mut()) {
-            (Some(full), Some(unit)) => {
-                join_line(unit.body.to_mut(), text, full, stats, vocabulary);
+        let joined = match (continues, group.last_mut()) {
+            (Some(full), Some(unit)) => join_line(&mut unit.body, text, full, stats, vocabulary),
+            _ => false,
+        };
+        match (joined, group.last_mut()) {
+            (true, Some(unit)) => {
                 unit.lines += 1;
                 prev = Some(*line);
             }
@@ -1577,42 +1580,71 @@ fn continuation(
 }
 
 /// Joins `text`, a wrapped line, onto `body`, the unit it goes on, with
-/// what replaces the newline between them.
-fn join_line(body: &mut String, text: &str, full: bool, stats: &DocStats, vocabulary: &Vocabulary) {
-    let join = match line_end_hyphen(body, text) {
-        // A word hyphenated at the line end: its halves meet.
-        // A soft hyphen only marked the break; a hyphen goes
-        // too when the halves make a word the document or the
-        // word list knows and a half is none (`aw-` / `ait`),
-        // and stays otherwise (`well-` / `known`).
+/// what replaces the newline between them; or, when the join would change
+/// what the encoding repair makes of the text, leaves both as they are and
+/// returns false (the line then starts a unit of its own).
+fn join_line(
+    body: &mut Cow<'_, str>,
+    text: &str,
+    full: bool,
+    stats: &DocStats,
+    vocabulary: &Vocabulary,
+) -> bool {
+    let (stem, join) = joining(body, text, full, stats, vocabulary);
+    let kept = &body[..stem];
+    // The repair saw the lines apart and kept what it kept: joined, halves
+    // of a mis-decoded run must not read as one (`…é—…Ž•` + `生`: a space
+    // keeps them apart), nor must runs on two lines support each other's
+    // repair (`é—…Ž•` + ` ` + `nné—…Ž•`: the lines stay apart), or the next
+    // cleaning would repair what this one kept.
+    let join =
+        if join.is_empty() && crate::mojibake::join_changes_repair(kept, "", text) { " " } else { join };
+    if crate::mojibake::join_changes_repair(kept, join, text) {
+        return false;
+    }
+    let body = body.to_mut();
+    body.truncate(stem);
+    body.push_str(join);
+    body.push_str(text);
+    true
+}
+
+/// How `text` joins onto `body`: how much of `body` stays (a hyphen may
+/// go) and what replaces the newline.
+fn joining(
+    body: &str,
+    text: &str,
+    full: bool,
+    stats: &DocStats,
+    vocabulary: &Vocabulary,
+) -> (usize, &'static str) {
+    match line_end_hyphen(body, text) {
+        // A word hyphenated at the line end: its halves meet. A soft hyphen
+        // only marked the break; a hyphen goes too when the halves make a
+        // word the document or the word list knows and a half is none
+        // (`aw-` / `ait`), and stays otherwise (`well-` / `known`).
         Some(h) => {
             let stem = body.len() - h;
             if h == '\u{AD}'.len_utf8() || vocabulary.rejoins(&body[..stem], text) {
-                body.truncate(stem);
+                (stem, "")
+            } else {
+                (body.len(), "")
             }
-            ""
         }
         None => {
             let join = junction(body, text, full, stats);
-            // A Latin word a character wrapper broke: the
-            // document's own words say so; and two words that
-            // stay two.
-            if join.starts_with(' ') && vocabulary.rejoins(body, text) {
+            // A Latin word a character wrapper broke: the document's own
+            // words say so; and two words that stay two.
+            let join = if join.starts_with(' ') && vocabulary.rejoins(body, text) {
                 ""
             } else if join.is_empty() && full && vocabulary.keeps_apart(body, text) {
                 " "
             } else {
                 join
-            }
+            };
+            (body.len(), join)
         }
-    };
-    // Halves of a mis-decoded run that the repair would read as
-    // one once glued (`…é—…Ž•` + `生`) stay apart by a space, as
-    // the repair saw them on separate lines: the next cleaning
-    // would otherwise repair what this one kept.
-    let join = if join.is_empty() && crate::mojibake::glue_repairs([body, ""], text) { " " } else { join };
-    body.push_str(join);
-    body.push_str(text);
+    }
 }
 
 impl<'a> Unit<'a> {
@@ -1842,6 +1874,30 @@ mod tests {
         // Without the mis-decoded run, CJK halves meet.
         let plain = roundtrip(&text.replace("nné—…Ž•", "處理"));
         assert!(plain.contains("處理生產力"), "{plain}");
+    }
+
+    #[test]
+    fn lines_whose_runs_would_support_each_other_stay_apart() {
+        // Each line's run `nné—…Ž•` is too weak to be repaired alone; on
+        // one line the two would be repaired together. The lines stay
+        // apart, as the repair saw them (two paragraphs of a wrapped
+        // document), so that cleaning again changes nothing.
+        let lines = [
+            "這是一段很長的中文句子用來測試換行的情況看看會怎樣處理",
+            "這是一段很長的中文句子用來測試換行的情況看看會怎樣處理",
+            "這是一段很長的中文句子用來測試換行的情況看nné—…Ž•",
+            "nné—…Ž•，段很長的中文句子用來測試換行的情況看看會怎樣處理",
+            "這是一段很長的中文句子用來測試換行的情況看看會怎樣處理。",
+        ];
+        let text = lines.join("\n");
+        let out = roundtrip(&text);
+        assert!(out.contains("看nné—…Ž•\n\nnné—…Ž•，段"), "{out}");
+        let c = crate::Cleaner::default();
+        let once = c.clean(&text);
+        assert!(once.contains("nné—…Ž•\n\nnné—…Ž•，"), "{once}");
+        assert_eq!(c.clean(&once), once);
+        // Without the runs, the lines are one paragraph.
+        assert_eq!(roundtrip(&text.replace("nné—…Ž•", "處理")).lines().count(), 1);
     }
 
     fn roundtrip(text: &str) -> String {
