@@ -28,6 +28,8 @@
 //! The functions are `#[inline]` and branch on the ASCII range first, so the
 //! common case costs one comparison.
 
+use crate::bytes::{decode_at, ideograph_at};
+
 /// The coarse class of a character. See the [module documentation](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Class {
@@ -208,8 +210,8 @@ pub fn str_width(s: &str) -> usize {
         if b < 0x80 {
             w += usize::from(b >= b' ' && b != 0x7F);
             i += 1;
-        } else if (0xE5..=0xE9).contains(&b) || (b == 0xE4 && bytes.get(i + 1) != Some(&0xB7)) {
-            // U+4000–U+9FFF but U+4DC0–U+4DFF: ideographs, all wide.
+        } else if ideograph_at(bytes, i) {
+            // The main blocks of ideographs: all wide.
             w += 2;
             i += 3;
         } else {
@@ -221,35 +223,16 @@ pub fn str_width(s: &str) -> usize {
     w
 }
 
-/// The length in bytes of the UTF-8 sequence that `lead` starts (a lead
-/// byte of valid UTF-8): the one table of it in the crate.
-#[inline]
-pub(crate) fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
-}
-
-/// The character starting at byte `i` of `s` (a character boundary) and its
-/// length in bytes.
-#[inline]
-pub(crate) fn decode_at(s: &str, i: usize) -> (char, usize) {
-    let len = utf8_len(s.as_bytes()[i]);
-    (s.get(i..i + len).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}'), len)
-}
-
 /// The class of the character starting at byte `i` of `s`, and its length:
-/// [`class`] with fast paths for ASCII and the main ideograph block.
+/// [`class`] with fast paths for ASCII and the main ideograph blocks
+/// ([`crate::bytes`]).
 #[inline]
 pub(crate) fn class_at(s: &str, i: usize) -> (Class, usize) {
     let b = s.as_bytes()[i];
     if b < 0x80 {
         return (class(b as char), 1);
     }
-    if (0xE5..=0xE9).contains(&b) || (b == 0xE4 && s.as_bytes().get(i + 1) != Some(&0xB7)) {
+    if ideograph_at(s.as_bytes(), i) {
         return (Class::Han, 3);
     }
     let (c, len) = decode_at(s, i);

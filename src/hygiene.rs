@@ -134,13 +134,13 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
             i += 1;
             continue;
         }
-        // U+4000–U+9FFF (ideographs, Yijing symbols) and U+3000–U+303F (CJK
-        // punctuation) are kept and NFC-stable: skip them whole.
-        if (0xE4..=0xE9).contains(&b) || (b == 0xE3 && bytes.get(i + 1) == Some(&0x80)) {
+        // The main blocks of ideographs and U+3000–U+303F (CJK punctuation)
+        // are kept and NFC-stable: skip them whole.
+        if crate::bytes::ideograph_at(bytes, i) || crate::bytes::cjk_symbol_at(bytes, i) {
             i += 3;
             continue;
         }
-        let (c, len) = crate::chars::decode_at(text, i);
+        let (c, len) = crate::bytes::decode_at(text, i);
         match action(c) {
             Action::Keep => maybe_not_nfc |= !nfc_stable(c),
             Action::Drop | Action::Joiner => edit.replace(i, i + len, ""),

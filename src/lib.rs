@@ -76,6 +76,7 @@
 
 use std::borrow::Cow;
 
+mod bytes;
 pub mod chars;
 pub mod content;
 mod edit;

@@ -188,7 +188,7 @@ struct Mark<'l> {
 
 impl<'l> Mark<'l> {
     fn at(line: &'l str, at: usize) -> Mark<'l> {
-        let c = crate::chars::decode_at(line, at).0;
+        let c = crate::bytes::decode_at(line, at).0;
         let prev_nonspace = line[..at].trim_end_matches([' ', '\t']).chars().next_back();
         Mark { line, at, end: at + c.len_utf8(), c, prev_nonspace }
     }
@@ -407,11 +407,11 @@ fn next_candidate(line: &str, from: usize, phase: Phase) -> Option<usize> {
             i += 1;
             continue;
         }
-        if (0xE5..=0xE9).contains(&b) {
-            i += 3;
+        if crate::bytes::ideograph_at(bytes, i) {
+            i = crate::bytes::skip_ideographs(bytes, i);
             continue;
         }
-        let (c, len) = crate::chars::decode_at(line, i);
+        let (c, len) = crate::bytes::decode_at(line, i);
         if is_mark(c, phase) {
             return Some(i);
         }
@@ -449,11 +449,11 @@ fn work(line: &str, o: &PunctOptions) -> (bool, bool) {
             i += 1;
             continue;
         }
-        if (0xE5..=0xE9).contains(&b) {
-            i += 3;
+        if crate::bytes::ideograph_at(bytes, i) {
+            i = crate::bytes::skip_ideographs(bytes, i);
             continue;
         }
-        let (c, len) = crate::chars::decode_at(line, i);
+        let (c, len) = crate::bytes::decode_at(line, i);
         if is_mark(c, Phase::Context) {
             // `。` matters only as the start of `。。。`, spaced or not.
             context |= c != '。' || line[i + len..].trim_start_matches([' ', '\t']).starts_with('。');

@@ -957,16 +957,12 @@ fn pangu_insert(text: &str) -> Cow<'_, str> {
     edit.finish()
 }
 
-/// Whether the three bytes at `i` encode an ideograph of U+4000–U+9FFF
-/// (not the Yijing symbols U+4DC0–U+4DFF) or CJK punctuation U+3001–U+303F.
+/// Whether the three bytes `b` encode an ideograph of the main blocks or
+/// CJK punctuation U+3001–U+303F (not the ideographic space U+3000).
 #[inline]
 fn cjk3(b: &[u8]) -> bool {
-    match *b {
-        [0xE5..=0xE9, _, _] => true,
-        [0xE4, second, _] => second != 0xB7,
-        [0xE3, 0x80, third] => third != 0x80,
-        _ => false,
-    }
+    use crate::bytes::{cjk_symbol_at, ideograph_at};
+    ideograph_at(b, 0) || (cjk_symbol_at(b, 0) && b.get(2) != Some(&0x80))
 }
 
 #[inline]

@@ -307,7 +307,7 @@ pub(crate) fn line_cut(text: &str, lim: usize, eof: bool) -> Option<usize> {
             i += 1;
             continue;
         }
-        let len = crate::chars::utf8_len(c);
+        let len = crate::bytes::utf8_len(c);
         run_start = i + len;
         if len == 3 && matches!(&text[i..i + 3], "。" | "！" | "？") {
             let q = i + 3 + b[i + 3..line_end].iter().take_while(|&&x| x == b' ' || x == b'\t').count();

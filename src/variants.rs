@@ -340,12 +340,12 @@ pub fn has_simplified(text: &str) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0xE0 {
+        let len = crate::bytes::utf8_len(b);
+        if len < 3 {
             // ASCII, or a two-byte character (no ideographs there).
-            i += if b < 0x80 { 1 } else { 2 };
+            i += len;
             continue;
         }
-        let len = crate::chars::utf8_len(b);
         if let Some(c) = text.get(i..i + len).and_then(|s| s.chars().next())
             && sets.simplified_only.contains(c)
         {
