@@ -114,8 +114,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::chars::is_han;
-use crate::spacing::DocStats;
-use crate::structure::{self, UnitKind};
+use crate::structure;
 
 /// Minimum size of a line that ends with a full stop (`。` `！` `？`) for it
 /// to count as prose.
@@ -317,7 +316,6 @@ enum Class {
 }
 
 fn measure<'a>(text: &'a str) -> Vec<Line<'a>> {
-    let stats = DocStats::default();
     let mut lines = Vec::new();
     let mut group = 0;
     let mut in_group = false;
@@ -331,11 +329,9 @@ fn measure<'a>(text: &'a str) -> Vec<Line<'a>> {
             continue;
         }
         in_group = true;
-        // The structure stage's own list-marker rules, on one line (no
-        // unwrapping, so nothing is joined).
-        let unit = structure::split(trimmed, false, &stats).into_iter().flatten().next();
-        let (list, glyph, body) = match unit {
-            Some(u) if u.kind == UnitKind::ListItem => {
+        // The structure stage's own list-marker rules, on one line.
+        let (list, glyph, body) = match structure::list_item(trimmed) {
+            Some(u) => {
                 let body = trimmed[trimmed.len() - u.body.len()..].trim_matches([' ', '\t']);
                 let glyph = u.marker.chars().next().filter(|c| !c.is_alphanumeric() && !"(（".contains(*c));
                 (true, glyph, body)

@@ -122,9 +122,13 @@ impl std::str::FromStr for Stage {
 /// assert!(err.to_string().contains("unknown field `profil`"));
 /// # }
 /// ```
+/// Options are built from a profile ([`Options::new`]) and changed with the
+/// builder methods or by assigning fields; the struct is
+/// `#[non_exhaustive]`, so that an option added later breaks no caller.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(from = "OptionsFields"))]
+#[non_exhaustive]
 pub struct Options {
     /// The regional standard the defaults come from.
     pub profile: Profile,
@@ -138,7 +142,9 @@ pub struct Options {
     pub spacing: bool,
     /// Run the punctuation stage.
     pub punctuation: bool,
-    /// Run the variants stage.
+    /// Run the variants stage. Off, the stage changes nothing, as with
+    /// [`Variants::None`]; the switch is the one every stage has, so that
+    /// [`Options::only`] and [`Options::stage`] treat the stages alike.
     pub variants_stage: bool,
     /// Spaces between ideographs and Latin letters or digits.
     pub cjk_latin_space: CjkLatinSpace,
@@ -148,7 +154,9 @@ pub struct Options {
     pub middle_dot: char,
     /// The variants mode (see [`crate::variants`]).
     pub variants: Variants,
-    /// An OpenCC conversion to run instead of the variants mode.
+    /// An OpenCC conversion to run instead of the variants mode: a one-way
+    /// transformation of every character, where the modes convert only
+    /// what their region writes otherwise.
     pub convert: Option<Config>,
     /// Which converter runs OpenCC conversions.
     pub backend: Backend,

@@ -1397,6 +1397,18 @@ pub fn split<'a>(text: &'a str, unwrap: bool, stats: &DocStats) -> Vec<Group<'a>
     split_measured(text, lines, layout, stats, &vocabulary)
 }
 
+/// The list item `line` starts when it is read alone, as [`split`] reads a
+/// one-line document: `None` for a paragraph, a heading, a code fence or a
+/// blank line. The main-content filter asks it of every line.
+pub(crate) fn list_item(line: &str) -> Option<Unit<'_>> {
+    let l = measure_line(0, line);
+    if l.is_blank() || fence(l.raw).is_some() {
+        return None;
+    }
+    let unit = Unit::starting(marker(l.text), l.text);
+    (unit.kind == UnitKind::ListItem).then_some(unit)
+}
+
 /// Whether `unit` is a `-`, `*` or `+` item and `next`, joined onto it,
 /// would end it in its own marker (see [`marker`]).
 fn ends_in_its_marker(unit: &Unit<'_>, next: &str) -> bool {
@@ -1898,6 +1910,45 @@ mod tests {
         assert_eq!(c.clean(&once), once);
         // Without the runs, the lines are one paragraph.
         assert_eq!(roundtrip(&text.replace("nné—…Ž•", "處理")).lines().count(), 1);
+    }
+
+    #[test]
+    fn a_list_item_alone_is_what_split_makes_of_its_line() {
+        let lines = [
+            "• 服務",
+            "- 項目",
+            "1. 第一",
+            "（一）總則",
+            "一、總則",
+            "# 標題",
+            "```",
+            "```rust",
+            "~~~",
+            "- 完 -",
+            "* 重點",
+            "+ 加",
+            "a) 選項",
+            "普通段落。",
+            "",
+            "   ",
+            "    縮排",
+            "2023年11月10日",
+            "１．全形",
+            "• ",
+            "-",
+            "第一章 總則",
+            "§ 1",
+            "▪ 小項",
+        ];
+        for line in lines {
+            let oracle = split(line, false, &DocStats::default())
+                .into_iter()
+                .flatten()
+                .next()
+                .filter(|u| u.kind == UnitKind::ListItem);
+            assert_eq!(list_item(line), oracle, "{line:?}");
+        }
+        assert!(list_item("• 服務").is_some() && list_item("普通段落。").is_none());
     }
 
     fn roundtrip(text: &str) -> String {
