@@ -79,6 +79,7 @@ use std::borrow::Cow;
 mod bytes;
 pub mod chars;
 pub mod content;
+mod doc;
 mod edit;
 mod error;
 pub mod hygiene;
@@ -103,6 +104,7 @@ pub use stats::Stats;
 pub mod structure;
 pub mod variants;
 
+pub use doc::{ANALYSIS_WINDOW, DocParams, analysis_window};
 pub use error::{Error, ErrorKind, ParseError};
 pub use options::{Backend, Options, Profile, Stage};
 pub use variants::{Script, Variants, detect_script};
@@ -403,21 +405,10 @@ impl Cleaner {
 
     /// The document-level decisions, made from the beginning of a document
     /// (after hygiene): the first [`ANALYSIS_WINDOW`] bytes, cut at a line
-    /// end. Whole documents and streamed ones are decided alike.
+    /// end. Whole documents and streamed ones are decided alike. See
+    /// [`DocParams::decide`].
     pub fn params(&self, window: &str) -> DocParams {
-        let o = &self.options;
-        let stats = spacing::DocStats::measure(window);
-        let layout = if o.structure { structure::analyze(window) } else { structure::Layout::UNWRAPPED };
-        let script = match (o.variants_stage, o.convert, o.variants) {
-            (true, None, Variants::Hk | Variants::Tw | Variants::Twp) => detect_script(window).script,
-            _ => Script::Traditional,
-        };
-        let vocabulary = std::sync::Arc::new(if layout.wrapped {
-            structure::Vocabulary::for_junctions(window)
-        } else {
-            structure::Vocabulary::default()
-        });
-        DocParams { stats, layout, vocabulary, script }
+        DocParams::decide(&self.options, window)
     }
 
     /// Writes the cleaned form of `hygienic` (text after the hygiene stage)
@@ -538,44 +529,9 @@ impl Cleaner {
     }
 }
 
-/// How many bytes at the start of a document decide its document-level
-/// parameters ([`DocParams`]).
-pub const ANALYSIS_WINDOW: usize = 1 << 20;
-
 /// How many passes of the pipeline a document gets at most (see
 /// `Cleaner::settled`): nearly every document is settled after the first.
 pub const MAX_PASSES: usize = 10;
-
-/// The start of `text` that decides its parameters: at most
-/// [`ANALYSIS_WINDOW`] bytes, ending at a line end when it is cut.
-pub fn analysis_window(text: &str) -> &str {
-    if text.len() <= ANALYSIS_WINDOW {
-        return text;
-    }
-    let mut end = ANALYSIS_WINDOW;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    match text[..end].rfind('\n') {
-        Some(nl) => &text[..nl + 1],
-        None => &text[..end],
-    }
-}
-
-/// Decisions about a whole document, made once from its beginning: whether
-/// it is spuriously spaced, how it is wrapped, which script it is in.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DocParams {
-    /// Whitespace statistics (spaced or clean, CJK/Latin habit, wide gaps).
-    pub stats: spacing::DocStats,
-    /// Hard-wrap width and kind.
-    pub layout: structure::Layout,
-    /// The Latin words of a wrapped document (empty otherwise): they decide
-    /// whether a Latin word broken across lines is rejoined.
-    pub vocabulary: std::sync::Arc<structure::Vocabulary>,
-    /// The script, when the variants mode needs it.
-    pub script: Script,
-}
 
 /// Cleaned text cut into tokens; see [`Cleaner::segment`].
 #[cfg(feature = "segment")]
