@@ -24,7 +24,8 @@
 //!
 //! Raw bytes that may not be UTF-8 (what the encoding repair re-encodes,
 //! what the decoder reads) are validated where they are read, with the
-//! standard library's or `encoding_rs`'s decoders, not with this table.
+//! standard library's or `encoding_rs`'s decoders; [`lead_len`] tells the
+//! repair which bytes may start a sequence at all.
 
 /// The length of the UTF-8 sequence each lead byte starts (continuation
 /// bytes, which start none, read as 1 so that a scan always advances).
@@ -46,6 +47,18 @@ const LEN: [u8; 256] = {
 #[inline]
 pub(crate) fn utf8_len(lead: u8) -> usize {
     usize::from(LEN[usize::from(lead)])
+}
+
+/// For raw bytes, which may not be UTF-8 (what the encoding repair writes
+/// back): the length of the sequence `b` starts when it is a lead byte of
+/// valid UTF-8; `None` for a continuation byte and for the bytes UTF-8
+/// never uses (`C0`, `C1`, `F5`–`FF`).
+#[inline]
+pub(crate) fn lead_len(b: u8) -> Option<usize> {
+    match b {
+        0x00..=0x7F | 0xC2..=0xF4 => Some(utf8_len(b)),
+        _ => None,
+    }
 }
 
 /// The character starting at byte `i` of `s` (a character boundary) and its
@@ -101,6 +114,17 @@ mod tests {
         for (c, s) in every_char() {
             assert_eq!(utf8_len(s.as_bytes()[0]), c.len_utf8(), "{c:?}");
             assert_eq!(decode_at(&s, 0), (c, c.len_utf8()));
+        }
+    }
+
+    #[test]
+    fn lead_bytes_are_those_that_start_a_character() {
+        let mut starts = [None; 256];
+        for (c, s) in every_char() {
+            starts[usize::from(s.as_bytes()[0])] = Some(c.len_utf8());
+        }
+        for b in 0..=255u8 {
+            assert_eq!(lead_len(b), starts[usize::from(b)], "{b:#04x}");
         }
     }
 

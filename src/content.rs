@@ -1034,7 +1034,7 @@ mod tests {
     }
 
     #[test]
-    fn repeats_are_compared_without_spaces_punctuation_and_bullets() {
+    fn repeats_are_the_same_text_but_for_spaces_and_a_leading_bullet() {
         let text = page(&[
             LONG1,
             "• 香港工業無人機技術中心",

@@ -276,11 +276,9 @@ fn decode_run(text: &str, at: usize) -> Candidate {
             }
             None => break,
         };
-        (pending, wide) = match b {
-            0x80..=0xBF if pending > 0 => (pending - 1, wide),
-            0xC2..=0xDF => (1, false),
-            0xE0..=0xEF => (2, true),
-            0xF0..=0xF4 => (3, true),
+        (pending, wide) = match (b, crate::bytes::lead_len(b)) {
+            (0x80..=0xBF, _) if pending > 0 => (pending - 1, wide),
+            (_, Some(n @ 2..)) => (n as u8 - 1, n > 2),
             _ => (0, false),
         };
         run.push(b);
@@ -327,12 +325,7 @@ fn decode_run(text: &str, at: usize) -> Candidate {
 /// The plausible character whose UTF-8 form starts at `bytes[k]`, and its
 /// length (see the module docs for what is plausible).
 fn sequence_at(bytes: &[u8], k: usize) -> Option<(char, usize)> {
-    let n = match bytes[k] {
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return None,
-    };
+    let n = crate::bytes::lead_len(bytes[k]).filter(|&n| n > 1)?;
     let s = std::str::from_utf8(bytes.get(k..k + n)?).ok()?;
     let c = s.chars().next()?;
     let plausible = match n {

@@ -1494,29 +1494,28 @@ fn split_measured<'a>(
             }
             _ => (None, false),
         };
-        // A `-` item that a line ending in `-` went on would read as a
-        // `- 1 -` decoration the next time, and no longer as an item.
-        let continues = continues
-            .filter(|_| !group.last().is_some_and(|u| ends_in_its_marker(u, text) || is_decoration(u)));
         let joined = match (continues, group.last_mut()) {
-            (Some(full), Some(unit)) => join_line(&mut unit.body, text, full, stats, vocabulary),
+            // A `-` item that a line ending in `-` went on would read as a
+            // `- 1 -` decoration the next time, and no longer as an item.
+            (Some(_), Some(unit)) if ends_in_its_marker(unit, text) || is_decoration(unit) => false,
+            (Some(full), Some(unit)) => {
+                let joined = join_line(&mut unit.body, text, full, stats, vocabulary);
+                unit.lines += usize::from(joined);
+                joined
+            }
             _ => false,
         };
-        match (joined, group.last_mut()) {
-            (true, Some(unit)) => {
-                unit.lines += 1;
-                prev = Some(*line);
-            }
-            _ => {
-                if paragraph_break && !group.is_empty() {
-                    groups.push(std::mem::take(&mut group));
-                }
-                // Nothing joins onto a heading.
-                let heading = mk.as_ref().is_some_and(|m| m.strength == Strength::Heading);
-                prev = (!heading).then_some(*line);
-                group.push(Unit::starting(mk, text));
-            }
+        if joined {
+            prev = Some(*line);
+            continue;
         }
+        if paragraph_break && !group.is_empty() {
+            groups.push(std::mem::take(&mut group));
+        }
+        // Nothing joins onto a heading.
+        let heading = mk.as_ref().is_some_and(|m| m.strength == Strength::Heading);
+        prev = (!heading).then_some(*line);
+        group.push(Unit::starting(mk, text));
     }
     if !group.is_empty() {
         groups.push(group);
