@@ -350,12 +350,8 @@ impl Cleaner {
     /// changed (`.` became `。`, spaces went, lines were joined, a wide gap
     /// became one space): so it may find wrapping where the input showed
     /// none, or read a join (`sqlite3` + `.connect`) as tokenizer debris.
-    /// And the later stages may have written, next to a mis-decoded run
-    /// the repair left alone, what makes it read as one to repair (a middle
-    /// dot made `‧`, spaces taken out): the next pass would repair it.
-    /// An output that still reads as wrapped, as spaced or as mis-decoded
-    /// text is cleaned again, until a pass changes nothing, [`MAX_PASSES`]
-    /// passes in all:
+    /// An output that still reads as wrapped or as spaced text is cleaned
+    /// again, until a pass changes nothing, [`MAX_PASSES`] passes in all:
     /// cleaning then gives its own output back. Text from real tools
     /// almost never needs it; the check is a look at the output's first
     /// [`ANALYSIS_WINDOW`] bytes.
@@ -375,8 +371,7 @@ impl Cleaner {
             (!o.hygiene || spacing::may_read_spaced(window))
                 && spacing::Spacer::new(&spacing::DocStats::measure(window), o.cjk_latin_space).is_spaced()
         };
-        let repairable = || matches!(mojibake::repair(window), Cow::Owned(r) if r != window);
-        !((o.structure && wrapped()) || (o.spacing && spaced()) || (o.encoding && repairable()))
+        !((o.structure && wrapped()) || (o.spacing && spaced()))
     }
 
     /// The `main_content` and `dedupe` options, on cleaned text.
@@ -626,20 +621,6 @@ mod tests {
         let mut o = Options::new(Profile::Hk);
         o.convert = Some(opencc::Config::S2t);
         assert!(Cleaner::new(o).settled("香港 生產 力促 進局 今天 公布"));
-    }
-
-    #[test]
-    fn an_output_the_repair_would_change_is_cleaned_again() {
-        // `Ø•` (D8 95 read as Windows-1252) is too weak to repair before
-        // `é · `; once the middle dot is written `‧`, the repair reads it.
-        let tw = Cleaner::new(Options::new(Profile::Tw));
-        assert!(!tw.settled("CØ•é ‧\n"));
-        assert!(tw.settled("C\u{615}é ‧\n"));
-        let once = tw.clean("CØ•é · \n");
-        assert_eq!(once, "C\u{615}é ‧\n");
-        assert_eq!(tw.clean(&once), once);
-        // Without the encoding stage, no pass repairs anything.
-        assert!(Cleaner::new(Options::new(Profile::Tw).stage(Stage::Encoding, false)).settled("CØ•é ‧\n"));
     }
 
     #[test]

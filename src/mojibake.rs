@@ -417,6 +417,26 @@ pub(crate) fn join_changes_repair(before: &str, join: &str, after: &str) -> bool
     }
 }
 
+/// Whether writing `new` in place of `old`, between `before` (the text as
+/// written so far, in pieces) and `after`, would make the repair act where
+/// it did not: the punctuation stage must not complete a run the repair
+/// left alone (`CØ•é · ` keeps its weak run `Ø•`; with the middle dot
+/// written `‧`, the run reads as `ؕ`), or the next cleaning would repair
+/// what this one kept. The repair is the oracle, on [`SIDE`] bytes each
+/// side; text without a character a run starts with is passed by at once.
+pub(crate) fn rewrite_changes_repair(before: [&str; 2], old: &str, new: &str, after: &str) -> bool {
+    let b1 = tail(before[1], SIDE);
+    let b0 = tail(before[0], SIDE - b1.len());
+    let a = head(after, SIDE);
+    let may_repair = |s: &str| memchr::memchr3(0xC3, 0xCC, 0xCD, s.as_bytes()).is_some();
+    if !(may_repair(b0) || may_repair(b1) || may_repair(a) || may_repair(new)) {
+        return false;
+    }
+    let now = format!("{b0}{b1}{new}{a}");
+    matches!(repair(&now), Cow::Owned(r) if r != now)
+        && matches!(repair(&format!("{b0}{b1}{old}{a}")), Cow::Borrowed(_))
+}
+
 /// How many bytes each side of a junction the repair oracles look at: more
 /// than the repair's own neighbourhood.
 const SIDE: usize = 64;
@@ -553,6 +573,16 @@ mod tests {
         assert!(!join_changes_repair("café", " ", "au lait"));
         assert!(!join_changes_repair("香港", "", "九龍"));
         assert!(!join_changes_repair("", "", "nné—…Ž•"));
+    }
+
+    #[test]
+    fn rewrites_that_complete_a_run() {
+        // `‧` for `·` ends the run `Ø•é ·` before `é`: `Ø•` alone repairs.
+        assert!(rewrite_changes_repair(["", "CØ•é "], "·", "‧", " "));
+        // A run the repair already acts on, or none near: no matter.
+        assert!(!rewrite_changes_repair(["", "é¦™æ¸¯ "], "·", "‧", " "));
+        assert!(!rewrite_changes_repair(["", "香港 "], "·", "‧", " 九龍"));
+        assert!(!rewrite_changes_repair(["", "café"], ",", "，", "香港"));
     }
 
     #[test]

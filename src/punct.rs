@@ -163,6 +163,17 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
             Phase::Pairs => pairs_rule(&m, o, &pairs, closed_at),
             Phase::Context => context_rule(&m),
         };
+        // No rewrite completes a mis-decoded run the repair left alone.
+        let rewrite = rewrite.filter(|r| {
+            r.with.as_ref().is_none_or(|with| {
+                !crate::mojibake::rewrite_changes_repair(
+                    edit.before(i),
+                    &line[i..r.until],
+                    with,
+                    &line[r.until..],
+                )
+            })
+        });
         if let Some(Rewrite { with, until, close }) = rewrite {
             if let Some(with) = with {
                 edit.replace(i, until, &with);
@@ -829,6 +840,20 @@ mod tests {
         assert_eq!(hk("然後⋯⋯結束"), "然後⋯⋯結束");
         assert_eq!(hk("然後……結束"), "然後……結束");
         assert_eq!(hk("wait... what"), "wait... what");
+    }
+
+    #[test]
+    fn no_rewrite_completes_a_mis_decoded_run() {
+        // `Ø•` is too weak a run to repair before `é · `; written `‧`, the
+        // dot would end the run at `é`, and the next cleaning would repair
+        // `Ø•` alone. The dot stays.
+        let tw = PunctOptions { quotes: QuoteStyle::Corner, middle_dot: '‧' };
+        assert_eq!(normalize("CØ•é · 香", &tw), "CØ•é · 香");
+        assert_eq!(normalize("香港 · 九龍", &tw), "香港 ‧ 九龍");
+        let c = crate::Cleaner::new(crate::Options::new(crate::Profile::Tw));
+        let once = c.clean("CØ•é · 香\n");
+        assert_eq!(once, "CØ•é ·香\n");
+        assert_eq!(c.clean(&once), once);
     }
 
     #[test]
