@@ -405,7 +405,8 @@ impl Spacer {
         };
         let g = Gap { l, r, lc: class(l), rc: class(r), wide: self.wide_gaps && ctx.run.len() >= 2 };
         // The rules, in order: the first that decides wins.
-        self.around_link(ctx, &g)
+        between_backticks(&g)
+            .or_else(|| self.around_link(ctx, &g))
             .or_else(|| self.near_mojibake(ctx, &g))
             .or_else(|| before_combining_mark(ctx, &g))
             .or_else(|| next_to_cjk_punct(&g))
@@ -1005,6 +1006,14 @@ struct Gap {
     wide: bool,
 }
 
+/// A space between two backticks stays: Markdown pairs code spans by the
+/// length of their backtick runs, and two runs glued would be one, so that
+/// the next cleaning would read other code spans (and convert what this
+/// one kept verbatim).
+fn between_backticks(g: &Gap) -> Option<Decision> {
+    (g.l == '`' && g.r == '`').then_some(Decision::Keep)
+}
+
 /// A combining mark belongs to the letter before it: a space before one
 /// is debris (`tsa ̍p`). Not where a mark of the run would compose with the
 /// letter (`e ́`): the text would no longer be NFC, which hygiene made it.
@@ -1070,6 +1079,13 @@ mod tests {
     fn inline_code_is_no_evidence_of_spacing() {
         let stats = DocStats::measure("香香香 `香 ， 香 ， 香`\n`a`香");
         assert_eq!((stats.spaced_cjk_pairs, stats.tight_cjk_pairs, stats.single_gaps), (0, 2, 0));
+    }
+
+    #[test]
+    fn a_space_between_backticks_stays() {
+        // Glued, ``` and ````` would be one run of eight.
+        assert_eq!(spaced("狕 加 狕``` ````` ``1é· ll``"), "狕加狕``` ````` ``1é· ll``");
+        assert_eq!(spaced("香 港 `` ``"), "香港`` ``");
     }
 
     #[test]

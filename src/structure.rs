@@ -1610,6 +1610,9 @@ fn join_line(
     // cleaning would repair what this one kept.
     let join =
         if join.is_empty() && crate::mojibake::join_changes_repair(kept, "", text) { " " } else { join };
+    // Two backtick runs glued would be one (Markdown pairs code spans by
+    // their runs' lengths): a space keeps them apart.
+    let join = if join.is_empty() && kept.ends_with('`') && text.starts_with('`') { " " } else { join };
     if crate::mojibake::join_changes_repair(kept, join, text) {
         return false;
     }
@@ -1885,6 +1888,17 @@ mod tests {
         // Without the mis-decoded run, CJK halves meet.
         let plain = roundtrip(&text.replace("nné—…Ž•", "處理"));
         assert!(plain.contains("處理生產力"), "{plain}");
+    }
+
+    #[test]
+    fn a_join_keeps_backtick_runs_apart() {
+        let (stats, vocabulary) = (DocStats::default(), Vocabulary::default());
+        let mut body = Cow::Borrowed("加狕```");
+        assert!(join_line(&mut body, "``1é· ll``", true, &stats, &vocabulary));
+        assert_eq!(body, "加狕``` ``1é· ll``");
+        let mut body = Cow::Borrowed("加狕");
+        assert!(join_line(&mut body, "``1``", true, &stats, &vocabulary));
+        assert_eq!(body, "加狕``1``");
     }
 
     #[test]
