@@ -136,6 +136,9 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     // Links and inline code are copied as they are (see `crate::links`).
     let links = crate::links::verbatim_spans(line);
     let mut next_link = 0;
+    // Only a line with a character a mis-decoded run starts with can have
+    // one for a rewrite to complete (no rule writes such a character).
+    let may_repair = memchr::memchr3(0xC3, 0xCC, 0xCD, line.as_bytes()).is_some();
     loop {
         let next_pending = pending.iter().map(|&(p, _)| p).min();
         let Some(i) = [next_candidate(line, at, phase), next_pending].into_iter().flatten().min() else {
@@ -165,14 +168,15 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
         };
         // No rewrite completes a mis-decoded run the repair left alone.
         let rewrite = rewrite.filter(|r| {
-            r.with.as_ref().is_none_or(|with| {
-                !crate::mojibake::rewrite_changes_repair(
-                    edit.before(i),
-                    &line[i..r.until],
-                    with,
-                    &line[r.until..],
-                )
-            })
+            !may_repair
+                || r.with.as_ref().is_none_or(|with| {
+                    !crate::mojibake::rewrite_changes_repair(
+                        edit.before(i),
+                        &line[i..r.until],
+                        with,
+                        &line[r.until..],
+                    )
+                })
         });
         if let Some(Rewrite { with, until, close }) = rewrite {
             if let Some(with) = with {
@@ -321,7 +325,14 @@ fn ascii_mark(m: &Mark<'_>) -> Option<Rewrite> {
 /// stops in it that become `。` (`。。.`, not `。。.NET`).
 fn ideographic_stops(m: &Mark<'_>) -> Option<Rewrite> {
     let (mut n, mut run_end) = stop_run(m.line, m.at);
-    if m.line[run_end..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+    // Before a letter or digit, one or two dots that end the run may start
+    // a token (`.NET`, `.5`): the run is its `。` alone. Not three or more,
+    // an ellipsis that the run takes in as the dots' own rule does, and not
+    // a run that ends in `。` (`。.。...0`, `。.。...。0` are one run
+    // whichever mark is read first).
+    if m.line[run_end..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        && (1..3).contains(&trailing_dots(&m.line[m.at..run_end]))
+    {
         (n, run_end) = run_with_gaps(m.line, m.at, '。');
     }
     let with = (n >= 3).then_some(Cow::Borrowed("……"));
@@ -562,6 +573,11 @@ fn stop_run(line: &str, i: usize) -> (usize, usize) {
         }
     }
     (n, end)
+}
+
+/// How many `.` end `run`, spaces and tabs between them skipped.
+fn trailing_dots(run: &str) -> usize {
+    run.bytes().rev().filter(|&b| b != b' ' && b != b'\t').take_while(|&b| b == b'.').count()
 }
 
 /// Counts the dots of an ellipsis starting at `i`: `...`, `. . .` or any
@@ -840,6 +856,18 @@ mod tests {
         assert_eq!(hk("然後⋯⋯結束"), "然後⋯⋯結束");
         assert_eq!(hk("然後……結束"), "然後……結束");
         assert_eq!(hk("wait... what"), "wait... what");
+    }
+
+    #[test]
+    fn a_run_of_stops_ending_in_an_ellipsis_is_one_before_a_digit() {
+        // Read from its first `。` or from its dots, the run is one ellipsis.
+        assert_eq!(hk("。.。...0"), "……0");
+        assert_eq!(hk("。.。……0"), "…………0");
+        assert_eq!(hk("香。. . .5"), "香……5");
+        assert_eq!(hk("。.。...。0"), "……0");
+        // A dot that may start a token still ends the run.
+        assert_eq!(hk("香。。.NET"), "香。。.NET");
+        assert_eq!(hk("香。。。.5"), "香…….5");
     }
 
     #[test]
