@@ -1881,10 +1881,8 @@ mod tests {
         let joined = roundtrip(&text);
         assert!(joined.contains("nné—…Ž• 生產力"), "{joined}");
         assert_eq!(joined.lines().count(), 1);
-        let c = crate::Cleaner::default();
-        let once = c.clean(&text);
+        let once = cleaned_idempotently(&text);
         assert!(once.contains("nné—…Ž• 生產力"), "{once}");
-        assert_eq!(c.clean(&once), once);
         // Without the mis-decoded run, CJK halves meet.
         let plain = roundtrip(&text.replace("nné—…Ž•", "處理"));
         assert!(plain.contains("處理生產力"), "{plain}");
@@ -1917,10 +1915,8 @@ mod tests {
         let text = lines.join("\n");
         let out = roundtrip(&text);
         assert!(out.contains("看nné—…Ž•\n\nnné—…Ž•，段"), "{out}");
-        let c = crate::Cleaner::default();
-        let once = c.clean(&text);
+        let once = cleaned_idempotently(&text);
         assert!(once.contains("nné—…Ž•\n\nnné—…Ž•，"), "{once}");
-        assert_eq!(c.clean(&once), once);
         // Without the runs, the lines are one paragraph.
         assert_eq!(roundtrip(&text.replace("nné—…Ž•", "處理")).lines().count(), 1);
     }
@@ -1962,6 +1958,14 @@ mod tests {
             assert_eq!(list_item(line), oracle, "{line:?}");
         }
         assert!(list_item("• 服務").is_some() && list_item("普通段落。").is_none());
+    }
+
+    /// `text` cleaned by the default cleaner, checked to clean to itself.
+    fn cleaned_idempotently(text: &str) -> String {
+        let c = crate::Cleaner::default();
+        let once = c.clean(text);
+        assert_eq!(c.clean(&once), once, "not idempotent on {text:?}");
+        once
     }
 
     fn roundtrip(text: &str) -> String {
