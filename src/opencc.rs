@@ -918,6 +918,11 @@ fn description_len(text: &str) -> usize {
         let c = text.chars().next()?;
         *count += 1;
         let mut len = c.len_utf8();
+        // A variation selector goes with the character before it: the
+        // converter finds descriptions in text without them (see
+        // `Chain::convert_with_selectors`), and so must every caller.
+        len +=
+            text[len..].chars().take_while(|&s| is_variation_selector(s)).map(char::len_utf8).sum::<usize>();
         for _ in 0..description_arity(c) {
             len += consume(&text[len..], depth - 1, count)?;
         }
@@ -1102,6 +1107,10 @@ mod tests {
         assert_eq!(convert(Config::S2t, "头发⿰扌发头发"), "頭髮⿰扌发頭髮");
         assert_eq!(convert(Config::S2t, "⿰扌"), "⿰扌");
         assert_eq!(descriptions("a⿰⿰b"), vec![]);
+        // A variation selector is no operand: it goes with the character
+        // before it, as in the text the converter reads without selectors.
+        assert_eq!(descriptions("⿻\u{FE0C}�樯产"), vec![(0, 3 + 3 + 3 + 3)]);
+        assert_eq!(descriptions("⿰扌\u{E0100}发x"), vec![(0, 3 + 3 + 4 + 3)]);
     }
 
     #[test]

@@ -429,8 +429,9 @@ fn next_candidate(line: &str, from: usize, phase: Phase) -> Option<usize> {
             i += 1;
             continue;
         }
-        if crate::bytes::ideograph_at(bytes, i) {
-            i = crate::bytes::skip_ideographs(bytes, i);
+        let past = crate::bytes::skip_ideographs(bytes, i);
+        if past > i {
+            i = past;
             continue;
         }
         let (c, len) = crate::bytes::decode_at(line, i);
@@ -471,8 +472,9 @@ fn work(line: &str, o: &PunctOptions) -> (bool, bool) {
             i += 1;
             continue;
         }
-        if crate::bytes::ideograph_at(bytes, i) {
-            i = crate::bytes::skip_ideographs(bytes, i);
+        let past = crate::bytes::skip_ideographs(bytes, i);
+        if past > i {
+            i = past;
             continue;
         }
         let (c, len) = crate::bytes::decode_at(line, i);

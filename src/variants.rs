@@ -575,6 +575,10 @@ mod tests {
         assert_eq!(auto("⿳�⿻�香樯軟體", Config::S2hk, &c), "⿳�⿻�香樯軟體");
         assert_eq!(auto("⿰扌发 香樯軟體", Config::S2hk, &c), "⿰扌发 香檣軟體");
         assert_eq!(auto("时軟體", Config::S2hk, &c), "時軟體");
+        // A variation selector after the operator is no operand, whichever
+        // way the sentence is converted.
+        assert_eq!(auto("⿻\u{FE0C}�樯产", Config::S2hk, &c), "⿻\u{FE0C}�樯產");
+        assert_eq!(auto("⿻\u{FE0C}�樯產", Config::S2hk, &c), "⿻\u{FE0C}�樯產");
     }
 
     #[test]
