@@ -308,7 +308,8 @@ impl Settings {
     }
 
     fn cleaner(&self) -> PyResult<Cleaner> {
-        let mut cleaner = Cleaner::try_new(self.options.clone()).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let mut cleaner =
+            Cleaner::try_new(self.options.clone()).map_err(|e| PyValueError::new_err(e.to_string()))?;
         if !self.user_dicts.is_empty() {
             let mut segmenter = Segmenter::new();
             for path in &self.user_dicts {
