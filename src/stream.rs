@@ -1025,7 +1025,17 @@ mod tests {
             assert_eq!(c.clean(&whole), whole);
             let mut once = Vec::new();
             clean_stream_once(&c, text.as_bytes(), &mut once, &StreamOptions::default()).unwrap();
-            assert_ne!(String::from_utf8(once).unwrap(), whole, "one pass is not enough for {:.40?}", text);
+            // (`debris` settles in one pass since a lone long line over
+            // short ones is no evidence of wrapping; it stays a case of
+            // stream against whole text.)
+            if text != debris {
+                assert_ne!(
+                    String::from_utf8(once).unwrap(),
+                    whole,
+                    "one pass is not enough for {:.40?}",
+                    text
+                );
+            }
             let sizes: &[(usize, usize)] =
                 if text.len() < 1000 { &[(1, 1), (7, 20), (4096, 1 << 20)] } else { &[(4096, 65536)] };
             for &(read, piece) in sizes {

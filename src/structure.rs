@@ -997,8 +997,11 @@ fn analyze_in(lines: &[Line<'_>], facts: &[PairFacts], m: Measure) -> (Layout, u
         && (long >= 3 || groups >= 2 || t.sentence_ends == 0)
         // The widest line is long by definition: alone, it shows wrapping
         // only at a width of 40 columns or more (a wrapped paragraph of
-        // two lines), not in a narrow scrap of text.
-        && (t.continuing >= 2 || columns >= 40);
+        // two lines), not in a narrow scrap of text, and only when the line
+        // it goes on to closes the paragraph: a long line over a column of
+        // short ones is no wrapped paragraph (joined one by one, each join
+        // would make the next look wrapped).
+        && (t.continuing >= 2 || (columns >= 40 && t.closed_by_next >= 1));
     // Nearly every long line at the width, and at least three of them, or
     // every one exactly so (short of it only by a character that did not
     // fit): the widest line is at the width by definition, and a second
@@ -1066,13 +1069,17 @@ struct LineTally {
     continuing: usize,
     continuing_widths: Vec<usize>,
     continuing_min: Option<usize>,
+    /// Long lines that end no sentence and go on to a line that closes
+    /// the paragraph: the last line of the text or of its group, or one
+    /// followed by another long line.
+    closed_by_next: usize,
 }
 
 impl LineTally {
     fn of(lines: &[Line<'_>], facts: &[PairFacts], m: Measure, width: usize) -> LineTally {
         let mut t = LineTally::default();
         let slack = m.slack();
-        for ((a, f), b) in lines.iter().zip(facts).zip(lines.iter().skip(1)) {
+        for (k, ((a, f), b)) in lines.iter().zip(facts).zip(lines.iter().skip(1)).enumerate() {
             let w = a.len(m);
             if f.skip || (!is_long(w, width) && f.ends_sentence) {
                 continue;
@@ -1085,6 +1092,9 @@ impl LineTally {
             if !f.ends_sentence {
                 t.continuing += 1;
                 t.continuing_widths.push(w);
+                let after = lines.get(k + 2);
+                t.closed_by_next +=
+                    usize::from(after.is_none_or(|c| c.is_blank() || is_long(c.len(m), width)));
                 if f.next_cjk {
                     let w = w + a.indent.saturating_sub(b.indent);
                     t.continuing_min = Some(t.continuing_min.map_or(w, |c| c.min(w)));
@@ -1843,6 +1853,22 @@ mod tests {
             roundtrip(item),
             "10. 一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十(1) RWTH"
         );
+    }
+
+    #[test]
+    fn one_long_line_over_a_column_of_short_ones_is_not_wrapped() {
+        // The long line goes on to a line that closes its paragraph (the
+        // end, a blank line, another long line): a wrapped paragraph.
+        let wide = "這是一段很長的文字，被文字瀏覽器按照固定的\n寬度斷成了兩行。";
+        assert!(analyze(&format!("{wide}\n\n另一段。")).wrapped);
+        // Over a column of short lines, it is none: joined one line at a
+        // time, each join would make the next line look wrapped.
+        let column = "這是一段很長的文字，被文字瀏覽器按照固定的\n(\ne\n$\nŒ\n香";
+        assert!(!analyze(column).wrapped);
+        assert_eq!(roundtrip(column), column);
+        let c = crate::Cleaner::default();
+        let once = c.clean(column);
+        assert_eq!(c.clean(&once), once);
     }
 
     #[test]
