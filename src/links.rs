@@ -172,8 +172,10 @@ fn link_end(line: &str, start: usize) -> usize {
             None => break,
         }
     }
-    // Nothing after the scheme or `www.`: no link.
-    let minimal = line[start..].find("://").map_or(4, |p| p + 3);
+    // Nothing after the scheme or `www.`: no link. (Its own scheme: a
+    // `://` later in the line belongs to something else.)
+    let minimal =
+        if line[start..].starts_with("www.") { 4 } else { line[start..end].find("://").map_or(4, |p| p + 3) };
     if end <= start + minimal { start } else { end }
 }
 
@@ -193,6 +195,9 @@ mod tests {
         );
         assert_eq!(links("見https://a.b/c，然後"), ["https://a.b/c"]);
         assert_eq!(links("網址：www.hkpc.org。"), ["www.hkpc.org"]);
+        // A `://` later in the line is not this link's scheme.
+        assert_eq!(links("www.R〆· 食://"), ["www.R〆·"]);
+        assert_eq!(links("www.hkpc.org 與 a://b"), ["www.hkpc.org"]);
         assert_eq!(links("（https://a.b/x）"), ["https://a.b/x"]);
         assert_eq!(links("see (https://a.b/x), and ftp://f.g/h."), ["https://a.b/x", "ftp://f.g/h"]);
         assert_eq!(links("a http://x.y/z<b>"), ["http://x.y/z"]);
