@@ -74,6 +74,15 @@ pub fn repair(text: &str) -> Cow<'_, str> {
     repair_counted(text).0
 }
 
+/// Whether `text` has a character a repair can start at: one of
+/// U+00C0–U+00FF (UTF-8 `C3 xx`), or a combining mark that may compose
+/// with the letter before it (`CC xx`, `CD xx`). Text without one is clean,
+/// found in one scan.
+#[inline]
+pub(crate) fn may_repair(text: &str) -> bool {
+    memchr::memchr3(0xC3, 0xCC, 0xCD, text.as_bytes()).is_some()
+}
+
 /// [`repair`], also counting the spans repaired (in the first pass that
 /// touched them).
 pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
@@ -81,7 +90,7 @@ pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
     // or with a letter and a combining mark (CC .., CD ..) that compose
     // into one: text with none of these bytes is clean, found in one scan.
     let bytes = text.as_bytes();
-    if memchr::memchr3(0xC3, 0xCC, 0xCD, bytes).is_none() {
+    if !may_repair(text) {
         return (Cow::Borrowed(text), 0);
     }
     // Mojibake is made of precomposed characters, and a letter with a
@@ -407,7 +416,6 @@ pub(crate) fn join_changes_repair(before: &str, join: &str, after: &str) -> bool
     let (b, a) = (tail(before, SIDE), head(after, SIDE));
     // A repair starts at a character written `C3 xx`, or at a letter with
     // a combining mark (`CC xx`, `CD xx`): text with neither is passed by.
-    let may_repair = |s: &str| memchr::memchr3(0xC3, 0xCC, 0xCD, s.as_bytes()).is_some();
     if a.is_empty() || b.is_empty() || !(may_repair(b) || may_repair(a)) {
         return false;
     }
@@ -428,7 +436,6 @@ pub(crate) fn rewrite_changes_repair(before: [&str; 2], old: &str, new: &str, af
     let b1 = tail(before[1], SIDE);
     let b0 = tail(before[0], SIDE - b1.len());
     let a = head(after, SIDE);
-    let may_repair = |s: &str| memchr::memchr3(0xC3, 0xCC, 0xCD, s.as_bytes()).is_some();
     if !(may_repair(b0) || may_repair(b1) || may_repair(a) || may_repair(new)) {
         return false;
     }

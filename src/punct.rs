@@ -138,7 +138,7 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     let mut next_link = 0;
     // Only a line with a character a mis-decoded run starts with can have
     // one for a rewrite to complete (no rule writes such a character).
-    let may_repair = memchr::memchr3(0xC3, 0xCC, 0xCD, line.as_bytes()).is_some();
+    let may_repair = crate::mojibake::may_repair(line);
     loop {
         let next_pending = pending.iter().map(|&(p, _)| p).min();
         let Some(i) = [next_candidate(line, at, phase), next_pending].into_iter().flatten().min() else {
