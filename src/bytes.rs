@@ -65,14 +65,24 @@ pub(crate) fn lead_len(b: u8) -> Option<usize> {
 /// length in bytes.
 #[inline]
 pub(crate) fn decode_at(s: &str, i: usize) -> (char, usize) {
-    let len = utf8_len(s.as_bytes()[i]);
-    (s.get(i..i + len).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}'), len)
+    let b = s.as_bytes();
+    let lead = u32::from(b[i]);
+    // The bits of continuation byte `k` (the string is valid UTF-8, so
+    // they are there; a missing one reads as U+FFFD's and never occurs).
+    let cont = |k: usize| b.get(i + k).map_or(0x3F, |&c| u32::from(c) & 0x3F);
+    let (code, len) = match lead {
+        0x00..=0x7F => (lead, 1),
+        0xC0..=0xDF => ((lead & 0x1F) << 6 | cont(1), 2),
+        0xE0..=0xEF => ((lead & 0x0F) << 12 | cont(1) << 6 | cont(2), 3),
+        _ => ((lead & 0x07) << 18 | cont(1) << 12 | cont(2) << 6 | cont(3), 4),
+    };
+    (char::from_u32(code).unwrap_or('\u{FFFD}'), len)
 }
 
 /// Whether the character at byte `i` of `bytes` is an ideograph of
 /// U+4000–U+9FFF other than the Yijing hexagram symbols U+4DC0–U+4DFF: the
 /// main blocks of ideographs, all wide, all of [`crate::chars::Class::Han`],
-/// all three bytes long, all unchanged by normalisation.
+/// all alphanumeric, all three bytes long, all unchanged by normalisation.
 #[inline]
 pub(crate) fn ideograph_at(bytes: &[u8], i: usize) -> bool {
     match bytes.get(i) {
@@ -134,6 +144,9 @@ mod tests {
             let u = c as u32;
             let ideograph = (0x4000..=0x9FFF).contains(&u) && !(0x4DC0..=0x4DFF).contains(&u);
             assert_eq!(ideograph_at(s.as_bytes(), 0), ideograph, "{c:?}");
+            if ideograph {
+                assert!(c.is_alphanumeric() && crate::chars::is_han(c), "{c:?}");
+            }
             assert_eq!(cjk_symbol_at(s.as_bytes(), 0), (0x3000..=0x303F).contains(&u), "{c:?}");
         }
         // Out of range is no character.

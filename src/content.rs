@@ -588,7 +588,7 @@ fn structural(lines: &[Line<'_>], classes: &[Class]) -> Vec<Reason> {
 /// The characters a line is compared by: letters, digits and ideographs,
 /// lowercased; the whole trimmed line when it has none.
 fn key(text: &str) -> impl Iterator<Item = char> + '_ {
-    let t = text.trim_start_matches(|c: char| c.is_whitespace() || crate::structure::BULLETS.contains(&c));
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || crate::structure::is_bullet(c));
     t.chars().filter(|c| !c.is_whitespace())
 }
 

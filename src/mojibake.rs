@@ -392,7 +392,7 @@ pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
     let b1 = tail(before[1], SIDE);
     let b0 = tail(before[0], SIDE - b1.len());
     let a = head(after, SIDE);
-    let has_lead = |s: &str| memchr::memchr(0xC3, s.as_bytes()).is_some();
+    let has_lead = line_may_glue_repairs;
     if a.is_empty() || (b0.is_empty() && b1.is_empty()) || !(has_lead(b0) || has_lead(b1) || has_lead(a)) {
         return false;
     }
@@ -404,6 +404,14 @@ pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
         // alike on both gives the same text.)
         Cow::Owned(g) => g.replace(' ', "") != repair(&spaced).replace(' ', ""),
     }
+}
+
+/// Whether [`glue_repairs`] can be true for any gap of `line`: only when
+/// it has a character a mis-decoded run starts with (written `C3 xx`),
+/// which taking out spaces never adds.
+#[inline]
+pub(crate) fn line_may_glue_repairs(line: &str) -> bool {
+    memchr::memchr(0xC3, line.as_bytes()).is_some()
 }
 
 /// Whether joining two lines, `before` and `after`, with `join` between

@@ -625,19 +625,31 @@ impl Pairs {
         let mut open: [std::collections::VecDeque<(usize, usize)>; 5] = Default::default();
         let mut letters = 0usize;
         let mut closes = Vec::new();
-        for (i, c) in line.char_indices() {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run of ideographs is a run of letters, three bytes each.
+            let past = crate::bytes::skip_ideographs(bytes, i);
+            if past > i {
+                letters += (past - i) / 3;
+                i = past;
+                continue;
+            }
+            let (c, len) = crate::bytes::decode_at(line, i);
+            let at = i;
+            i += len;
             if c.is_alphanumeric() {
                 letters += 1;
             } else if let Some(k) = Pairs::OPEN.iter().position(|&o| o == c) {
                 if open[k].len() == MAX_OPEN {
                     open[k].pop_front();
                 }
-                open[k].push_back((i + c.len_utf8(), letters));
+                open[k].push_back((i, letters));
             } else if let Some(k) = Pairs::CLOSE.iter().position(|&o| o == c)
                 && let Some((end, before)) = open[k].pop_back()
                 && letters - before <= PAIR_LETTERS
             {
-                closes.push((end, i));
+                closes.push((end, at));
             }
         }
         closes.sort_unstable();

@@ -112,6 +112,13 @@ impl DocStats {
     /// assert!(!DocStats::measure("使用 Python 寫程式").is_spaced());
     /// ```
     pub fn measure(text: &str) -> DocStats {
+        DocStats::measure_with::<true>(text)
+    }
+
+    /// [`DocStats::measure`], with (`SKIP`) or without the pass over runs of
+    /// ideographs: without, every character goes through the general case,
+    /// the test oracle of the skip.
+    fn measure_with<const SKIP: bool>(text: &str) -> DocStats {
         let mut s = DocStats::default();
         // The class of the last non-space character of the line, if any.
         let mut prev: Option<Class> = None;
@@ -153,20 +160,35 @@ impl DocStats {
                     prev_at = None;
                     gap = 0;
                 }
-                // A list marker that starts a line (`•`, `1.`, `（1）`):
-                // the space after it is the marker's (the structure stage
-                // writes it), not evidence of spacing.
-                _ if prev.is_none() && line_marker_end(text, i - len).is_some() => {
-                    i = line_marker_end(text, i - len).unwrap_or(i);
-                    gap = 0;
-                }
                 _ => {
+                    // A list marker that starts a line (`•`, `1.`, `（1）`):
+                    // the space after it is the marker's (the structure
+                    // stage writes it), not evidence of spacing.
+                    if prev.is_none()
+                        && let Some(end) = line_marker_end(text, i - len)
+                    {
+                        i = end;
+                        gap = 0;
+                        continue;
+                    }
                     if let Some(p) = prev {
                         s.count(text, (line_start, prev_at), p, (cls, i - len), gap);
                     }
                     prev = Some(cls);
                     prev_at = Some(i - len);
                     gap = 0;
+                    // A run of ideographs straight after CJK text: each one
+                    // is a tight CJK pair and nothing else (what `count`
+                    // does for it).
+                    if SKIP && matches!(cls, Class::Han | Class::CjkPunct) {
+                        let past = crate::bytes::skip_ideographs(text.as_bytes(), i);
+                        if past > i {
+                            s.tight_cjk_pairs += (past - i) / 3;
+                            prev = Some(Class::Han);
+                            prev_at = Some(past - 3);
+                            i = past;
+                        }
+                    }
                 }
             }
         }
@@ -268,8 +290,11 @@ fn token_ends_link(token: &str) -> bool {
 /// non-space character of a line) begins, if one does.
 fn line_marker_end(text: &str, at: usize) -> Option<usize> {
     let b = text.as_bytes()[at];
-    // Only the characters a marker can start with reach the full test.
-    let may_start = b.is_ascii_digit() || matches!(b, b'-' | b'*' | b'+' | b'(') || b >= 0x80;
+    // Only the characters a marker can start with reach the full test
+    // (not a heading's `#` nor a quote's `>`: their spaces are spacing's).
+    let may_start = b.is_ascii_digit()
+        || matches!(b, b'-' | b'*' | b'+' | b'(')
+        || (b >= 0x80 && crate::structure::may_start_marker(crate::bytes::decode_at(text, at).0));
     if !may_start {
         return None;
     }
@@ -331,6 +356,8 @@ impl Spacer {
         // keeps one space by each `|`.
         let code = crate::links::code_spans(line);
         let table_row = line.starts_with('|') && line.trim_end().ends_with('|') && line.len() > 1;
+        // (Asked at the first gap taken out that needs it.)
+        let mut may_glue_repairs: Option<bool> = None;
         let mut i = find_ws(bytes, 0);
         while let Some(ws) = i {
             let ws_end = skip_ws(bytes, ws);
@@ -374,7 +401,9 @@ impl Spacer {
             // Never glue what the repair would then take for mis-decoded
             // text (see `mojibake::glue_repairs`): read on the text as
             // written so far, earlier gaps taken out.
-            if decision == Decision::Remove && crate::mojibake::glue_repairs(edit.before(ws), &line[ws_end..])
+            if decision == Decision::Remove
+                && *may_glue_repairs.get_or_insert_with(|| crate::mojibake::line_may_glue_repairs(line))
+                && crate::mojibake::glue_repairs(edit.before(ws), &line[ws_end..])
             {
                 decision = Decision::Keep;
             }
@@ -1065,6 +1094,49 @@ mod tests {
     fn with_policy(line: &str, policy: CjkLatinSpace, is_spaced: bool) -> String {
         let stats = DocStats { spaced_cjk_pairs: usize::from(is_spaced), ..DocStats::default() };
         Spacer::new(&stats, policy).fix(line).into_owned()
+    }
+
+    #[test]
+    fn skipping_runs_of_ideographs_counts_as_reading_them() {
+        // Lines of ideographs, CJK punctuation, letters, spaces, line
+        // starts, list markers, code and links, from a fixed generator.
+        let pieces = [
+            "香",
+            "港",
+            "㐀",
+            "䷀",
+            "，",
+            "。",
+            " ",
+            "  ",
+            "\n",
+            "a",
+            "1.",
+            "•",
+            "`x`",
+            "http://x.y/香",
+            "「",
+            "ÿ",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for len in (1..300).step_by(3) {
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    pieces[(state % pieces.len() as u64) as usize]
+                })
+                .collect();
+            assert_eq!(
+                DocStats::measure_with::<true>(&text),
+                DocStats::measure_with::<false>(&text),
+                "{text:?}"
+            );
+        }
+        for text in ["香港生產力", "，香港", "香 港香港", "\n香港", "• 香港香港"] {
+            assert_eq!(DocStats::measure(text), DocStats::measure_with::<false>(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -390,15 +390,27 @@ struct Marker<'a> {
     body: usize,
 }
 
-pub(crate) const BULLETS: &[char] = &[
-    '•', '◦', '▪', '▫', '□', '■', '☆', '★', '○', '●', '◆', '◇', '►', '▸', '‣', '⁃', '∙', '・', '①', '②', '③',
-    '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩',
+/// Bullets, in code point order (a marker whether or not a space follows).
+const BULLETS: [char; 28] = [
+    '•', '‣', '⁃', '∙', '①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '■', '□', '▪', '▫', '▸', '►', '◆',
+    '◇', '○', '●', '◦', '★', '☆', '・',
 ];
 
-const CJK_NUMERALS: &[char] = &[
-    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '〇', '零', '壹', '貳', '參', '肆',
-    '伍', '陸', '柒', '捌', '玖', '拾',
+/// Whether `c` is a bullet.
+pub(crate) fn is_bullet(c: char) -> bool {
+    BULLETS.binary_search(&c).is_ok()
+}
+
+/// The numerals of `一、` and `(一)` markers, in code point order.
+const CJK_NUMERALS: [char; 23] = [
+    '〇', '一', '七', '三', '九', '二', '五', '伍', '八', '六', '十', '參', '四', '壹', '拾', '捌', '柒',
+    '玖', '百', '肆', '貳', '陸', '零',
 ];
+
+/// Whether `c` is a numeral of `一、` and `(一)` markers.
+fn is_cjk_numeral(c: char) -> bool {
+    CJK_NUMERALS.binary_search(&c).is_ok()
+}
 
 /// Whether `line` starts with a list marker.
 pub(crate) fn starts_with_marker(line: &str) -> bool {
@@ -415,6 +427,15 @@ pub(crate) fn marker_end(line: &str) -> Option<usize> {
 /// `line` (already trimmed).
 fn marker(line: &str) -> Option<Marker<'_>> {
     let first = line.chars().next()?;
+    if !may_start_marker(first) {
+        return None;
+    }
+    recognise_marker(line, first)
+}
+
+/// [`marker`] without the test of its first character: each recogniser in
+/// turn.
+fn recognise_marker(line: &str, first: char) -> Option<Marker<'_>> {
     heading_marker(line)
         .or_else(|| bullet_marker(line, first))
         .or_else(|| quote_marker(line, first))
@@ -422,6 +443,17 @@ fn marker(line: &str) -> Option<Marker<'_>> {
         .or_else(|| number_marker(line))
         .or_else(|| bracketed_marker(line, first))
         .or_else(|| numeral_marker(line))
+}
+
+/// Whether a marker may start with `first`: the first characters the
+/// recognisers below accept, so that most lines are passed over at their
+/// first character.
+#[inline]
+pub(crate) fn may_start_marker(first: char) -> bool {
+    matches!(first, '#' | '>' | '-' | '*' | '+' | '(' | '（')
+        || is_digit(first)
+        || is_bullet(first)
+        || is_cjk_numeral(first)
 }
 
 /// `#` to `######`, a space or tab, then text: a Markdown heading. Its
@@ -445,7 +477,7 @@ fn heading_marker(line: &str) -> Option<Marker<'_>> {
 
 /// Bullets: a marker whether or not a space follows.
 fn bullet_marker(line: &str, first: char) -> Option<Marker<'_>> {
-    if !BULLETS.contains(&first) {
+    if !is_bullet(first) {
         return None;
     }
     let n = first.len_utf8();
@@ -535,7 +567,7 @@ fn bracketed_marker(line: &str, first: char) -> Option<Marker<'_>> {
     let is_num = !inner.is_empty()
         && ((inner.chars().count() <= 3 && inner.chars().all(is_digit))
             || (inner.len() <= 3
-                && (inner.chars().all(|c| CJK_NUMERALS.contains(&c))
+                && (inner.chars().all(is_cjk_numeral)
                     || (inner.len() == 1 && inner.as_bytes()[0].is_ascii_lowercase()))));
     if !is_num {
         return None;
@@ -553,7 +585,7 @@ fn bracketed_marker(line: &str, first: char) -> Option<Marker<'_>> {
 /// `一、` `十二、`.
 fn numeral_marker(line: &str) -> Option<Marker<'_>> {
     let numeral_len: usize =
-        line.chars().take_while(|c| CJK_NUMERALS.contains(c)).take(3).map(char::len_utf8).sum();
+        line.chars().take_while(|&c| is_cjk_numeral(c)).take(3).map(char::len_utf8).sum();
     if numeral_len == 0 || !line[numeral_len..].starts_with('、') {
         return None;
     }
@@ -1745,6 +1777,28 @@ mod tests {
 
     fn stand_apart(before: &str, after: &str) -> bool {
         lines_stand_apart(&measure_line(0, before), &measure_line(0, after))
+    }
+
+    #[test]
+    fn marker_tables_are_sorted() {
+        assert!(BULLETS.is_sorted() && CJK_NUMERALS.is_sorted());
+        assert!("•①⑩★".chars().all(is_bullet) && !"·-字".chars().any(is_bullet));
+        assert!("〇一十百拾".chars().all(is_cjk_numeral) && !"千字1".chars().any(is_cjk_numeral));
+    }
+
+    #[test]
+    fn markers_start_only_with_the_characters_said() {
+        // Every character of the Basic Multilingual Plane, followed by what
+        // completes a marker of each kind.
+        let tails = ["", " x", "\t x", "、x", ". x", ".字", ") x", "）x", "1) x", "一)", "a)", "# x"];
+        for c in (0..=0xFFFFu32).filter_map(char::from_u32) {
+            for tail in tails {
+                let line = format!("{c}{tail}");
+                if recognise_marker(&line, c).is_some() {
+                    assert!(may_start_marker(c), "{line:?}");
+                }
+            }
+        }
     }
 
     #[test]
