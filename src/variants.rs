@@ -97,14 +97,21 @@ impl Converter for Builtin {
     }
 }
 
-/// The C++ OpenCC library (through `opencc-rust`), with the system's
-/// dictionaries. Needs the `opencc-sys` feature and `libopencc-dev`; it
-/// agrees with [`Builtin`] only when the system's OpenCC is the release
-/// `data/opencc/` vendors (1.4.2), which Debian does not ship yet.
+/// The C++ OpenCC library, with the `opencc-sys` feature: OpenCC 1.4.2's
+/// C++ sources, built with the crate (by the `opencc-sys` crate, through
+/// its safe wrapper `opencc-rs`), and the dictionaries compiled from the
+/// release's, the ones `data/opencc/` vendors for [`Builtin`]. Nothing
+/// comes from the system: the two backends convert the same data with two
+/// implementations, and the tests compare them.
+///
+/// Opening a configuration writes it and its dictionaries to a temporary
+/// directory, which OpenCC reads whole and which is removed at once;
+/// each configuration is opened once per `System`. One converter may be
+/// used from many threads at a time: OpenCC's conversion is thread-safe.
 #[cfg(feature = "opencc-sys")]
 #[derive(Default)]
 pub struct System {
-    open: std::sync::Mutex<std::collections::HashMap<Config, std::sync::Arc<opencc_rust::OpenCC>>>,
+    open: std::sync::Mutex<std::collections::HashMap<Config, std::sync::Arc<opencc_rs::OpenCC>>>,
 }
 
 #[cfg(feature = "opencc-sys")]
@@ -130,29 +137,51 @@ impl System {
         Ok(system)
     }
 
-    /// Whether the library has `config`: releases before 1.3 lack `s2hkp`
-    /// and `hk2sp`, and convert with older dictionaries than [`Builtin`].
+    /// Whether the library can open `config`: every configuration is
+    /// bundled, so only a temporary directory that cannot be written makes
+    /// this false.
     pub fn has(&self, config: Config) -> bool {
         self.open(config).is_ok()
     }
 
-    fn open(&self, config: Config) -> Result<std::sync::Arc<opencc_rust::OpenCC>, crate::Error> {
+    fn open(&self, config: Config) -> Result<std::sync::Arc<opencc_rs::OpenCC>, crate::Error> {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(o) = open.get(&config) {
             return Ok(o.clone());
         }
-        let file = format!("{}.json", config.name());
-        let o = opencc_rust::OpenCC::new(&file)
-            .or_else(|_| opencc_rust::OpenCC::new(format!("/usr/share/opencc/{file}")))
-            .map_err(|e| {
-                crate::Error::new(
-                    crate::ErrorKind::ConfigurationUnavailable,
-                    format!("OpenCC cannot open {file}: {e}"),
-                )
-            })?;
+        let o = opencc_rs::OpenCC::new([bundled(config)]).map_err(|e| {
+            crate::Error::new(
+                crate::ErrorKind::ConfigurationUnavailable,
+                format!("OpenCC cannot open {}.json: {e}", config.name()),
+            )
+        })?;
         let o = std::sync::Arc::new(o);
         open.insert(config, o.clone());
         Ok(o)
+    }
+}
+
+/// The bundled configuration of the same name.
+#[cfg(feature = "opencc-sys")]
+fn bundled(config: Config) -> opencc_rs::Config {
+    use opencc_rs::Config as C;
+    match config {
+        Config::S2t => C::S2T,
+        Config::T2s => C::T2S,
+        Config::S2tw => C::S2TW,
+        Config::Tw2s => C::TW2S,
+        Config::S2hk => C::S2HK,
+        Config::Hk2s => C::HK2S,
+        Config::S2twp => C::S2TWP,
+        Config::Tw2sp => C::TW2SP,
+        Config::T2tw => C::T2TW,
+        Config::Tw2t => C::TW2T,
+        Config::T2hk => C::T2HK,
+        Config::Hk2t => C::HK2T,
+        Config::S2hkp => C::S2HKP,
+        Config::Hk2sp => C::HK2SP,
+        Config::T2jp => C::T2JP,
+        Config::Jp2t => C::JP2T,
     }
 }
 
@@ -161,9 +190,27 @@ impl Converter for System {
     /// A configuration the library cannot open converts nothing. A
     /// [`Cleaner`](crate::Cleaner) opens every configuration its options
     /// use when it is built ([`System::with`]), and fails there instead.
+    ///
+    /// OpenCC's C interface ends strings at NUL, which no dictionary entry
+    /// contains: the text is converted piece by piece between NULs, which
+    /// stay where they are.
     fn convert<'a>(&self, config: Config, text: &'a str) -> Cow<'a, str> {
         let Ok(o) = self.open(config) else { return Cow::Borrowed(text) };
-        let out = o.convert(text);
+        let mut out = String::with_capacity(text.len());
+        for (i, piece) in text.split('\0').enumerate() {
+            if i > 0 {
+                out.push('\0');
+            }
+            if piece.is_empty() {
+                continue;
+            }
+            match o.convert(piece) {
+                Ok(c) => out.push_str(&c),
+                // OpenCC reports no failure on valid UTF-8; were it to, the
+                // piece would stay as it is.
+                Err(_) => out.push_str(piece),
+            }
+        }
         if out == text { Cow::Borrowed(text) } else { Cow::Owned(out) }
     }
 }

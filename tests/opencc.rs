@@ -67,42 +67,28 @@ mod system {
 
     #[test]
     fn a_cleaner_opens_its_configurations_when_it_is_built() {
-        use zh_clean::{Backend, Cleaner, ErrorKind, Options};
-        let system = System::new().expect("the OpenCC library and its data");
-        let options = Options::default().backend(Backend::OpenccSys).convert(Config::S2hkp);
-        match Cleaner::try_new(options) {
-            // A release before 1.3 has no s2hkp: the error comes now, not
-            // as text left unconverted later.
-            Err(e) => {
-                assert!(!system.has(Config::S2hkp));
-                assert_eq!(e.kind(), ErrorKind::ConfigurationUnavailable);
-                assert!(e.to_string().contains("s2hkp.json"), "{e}");
-            }
-            Ok(c) => {
-                assert!(system.has(Config::S2hkp));
-                assert_eq!(c.clean("头发"), "頭髮");
-            }
+        use zh_clean::{Backend, Cleaner, Options};
+        let system = System::new().expect("the bundled OpenCC library and its data");
+        // Every configuration is bundled, the 1.4 ones too.
+        for config in Config::ALL {
+            assert!(system.has(config), "{config}");
         }
+        let options = Options::default().backend(Backend::OpenccSys).convert(Config::S2hkp);
+        let cleaner = Cleaner::try_new(options).expect("s2hkp");
+        assert_eq!(cleaner.clean("头发"), "頭髮");
         assert!(Cleaner::try_new(Options::default().backend(Backend::OpenccSys)).is_ok());
     }
 
-    /// The system library, when it is a 1.4 release (it has `s2hkp`); an
-    /// older one converts with older dictionaries and is not compared.
-    fn current_system() -> Option<System> {
-        let system = System::new().expect("the OpenCC library and its data");
-        if system.has(Config::S2hkp) {
-            Some(system)
-        } else {
-            eprintln!(
-                "skipped: the system OpenCC predates 1.4 (no s2hkp.json); the backends are not compared"
-            );
-            None
-        }
+    #[test]
+    fn a_nul_stays_and_does_not_cut_the_text() {
+        let system = System::new().expect("the bundled OpenCC library and its data");
+        assert_eq!(system.convert(Config::S2t, "头发\0头发\0\0"), "頭髮\0頭髮\0\0");
+        assert_eq!(system.convert(Config::S2t, "\0"), "\0");
     }
 
     #[test]
     fn system_passes_every_official_case() {
-        let Some(system) = current_system() else { return };
+        let system = System::new().expect("the bundled OpenCC library and its data");
         let mut failures = Vec::new();
         let cases = cases::all();
         for case in &cases {
@@ -122,7 +108,7 @@ mod system {
 
     #[test]
     fn backends_agree_on_the_fixtures() {
-        let Some(system) = current_system() else { return };
+        let system = System::new().expect("the bundled OpenCC library and its data");
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut texts: Vec<String> = Vec::new();
         for entry in std::fs::read_dir(dir).expect("fixtures").flatten() {
