@@ -31,7 +31,7 @@ fn variants(c: &mut Criterion) {
 
     let mut converters: Vec<(&str, Box<dyn Converter>)> = vec![("builtin", Box::new(Builtin))];
     #[cfg(feature = "opencc-sys")]
-    converters.push(("opencc-sys", Box::new(zh_clean::variants::System::new().expect("libopencc"))));
+    converters.push(("opencc-sys", Box::new(zh_clean::variants::System::new().expect("the bundled OpenCC"))));
 
     let mut g = c.benchmark_group("variants");
     for (config, input_name, input) in [
