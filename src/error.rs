@@ -33,8 +33,9 @@ pub enum ErrorKind {
     /// The options ask for the C++ OpenCC library ([`Backend::OpenccSys`](crate::Backend::OpenccSys))
     /// and the crate was built without the `opencc-sys` feature.
     BackendNotBuilt,
-    /// The C++ OpenCC library cannot open a configuration the options use
-    /// (its data is missing, or its release lacks the configuration).
+    /// The C++ OpenCC library cannot open a configuration the options use:
+    /// every configuration is bundled, so this happens only when its files
+    /// cannot be written to a temporary directory for OpenCC to read.
     ConfigurationUnavailable,
 }
 
