@@ -86,6 +86,31 @@ mod system {
         assert_eq!(system.convert(Config::S2t, "\0"), "\0");
     }
 
+    /// One converter shared by several threads converts as it does alone
+    /// (OpenCC's conversion is thread-safe; `System` is `Sync`).
+    #[test]
+    fn threads_share_one_converter() {
+        let system = System::new().expect("the bundled OpenCC library and its data");
+        let cases = cases::all();
+        std::thread::scope(|s| {
+            for part in cases.chunks(cases.len().div_ceil(4)) {
+                let system = &system;
+                s.spawn(move || {
+                    for _ in 0..5 {
+                        for case in part {
+                            assert_eq!(
+                                system.convert(case.config, &case.input),
+                                case.expected,
+                                "{}",
+                                case.id
+                            );
+                        }
+                    }
+                });
+            }
+        });
+    }
+
     #[test]
     fn system_passes_every_official_case() {
         let system = System::new().expect("the bundled OpenCC library and its data");
