@@ -29,9 +29,11 @@ fn variants(c: &mut Criterion) {
     zh_clean::opencc::preload(Config::T2s);
     zh_clean::opencc::preload(Config::T2hk);
 
-    let mut converters: Vec<(&str, Box<dyn Converter>)> = vec![("builtin", Box::new(Builtin))];
-    #[cfg(feature = "opencc-sys")]
-    converters.push(("opencc-sys", Box::new(zh_clean::variants::System::new().expect("the bundled OpenCC"))));
+    let converters: Vec<(&str, Box<dyn Converter>)> = vec![
+        ("builtin", Box::new(Builtin)),
+        #[cfg(feature = "opencc-sys")]
+        ("opencc-sys", Box::new(zh_clean::variants::System::new().expect("the bundled OpenCC"))),
+    ];
 
     let mut g = c.benchmark_group("variants");
     for (config, input_name, input) in [
