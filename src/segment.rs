@@ -17,9 +17,17 @@
 //! may be written in Traditional or Simplified: their words go through the
 //! same shadow mapping before jieba sees them.
 //!
+//! jieba's words are coarser than those of the Universal Dependencies
+//! treebanks (`一個`, `成為`, `博物館` where the treebanks have `一 個`,
+//! `成 為`, `博物 館`). [`Segmenter::fine`] cuts them to the treebank
+//! granularity with three rules on jieba's own dictionary, stated in
+//! `src/segment/granularity.rs`; it is off by default, so the default words stay
+//! jieba's. Words added by the user are never cut.
+//!
 //! `cargo run --release --example seg_eval -- ../shared/corpora/ud_zh_gsd/test`
 //! measures word precision, recall and F1 against a gold segmentation, for
-//! jieba on the Traditional text directly and for the shadow.
+//! jieba on the Traditional text directly, for the shadow, and for the
+//! shadow at treebank granularity.
 
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -29,6 +37,8 @@ use jieba_rs::Jieba;
 
 use crate::chars::{Class, class};
 use crate::opencc::Dict;
+
+mod granularity;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,11 +143,19 @@ pub struct Segmenter {
     jieba: Jieba,
     shadow: bool,
     hmm: bool,
+    /// Whether jieba's words are cut to the treebank granularity.
+    fine: bool,
+    /// The words added by the user (in the form jieba sees), never cut.
+    user_words: std::collections::HashSet<String>,
 }
 
 impl std::fmt::Debug for Segmenter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Segmenter").field("shadow", &self.shadow).field("hmm", &self.hmm).finish()
+        f.debug_struct("Segmenter")
+            .field("shadow", &self.shadow)
+            .field("hmm", &self.hmm)
+            .field("fine", &self.fine)
+            .finish()
     }
 }
 
@@ -151,13 +169,25 @@ impl Segmenter {
     /// A segmenter with jieba's dictionary that segments the shadow of the
     /// text (see the [module documentation](self)).
     pub fn new() -> Segmenter {
-        Segmenter { jieba: Jieba::new(), shadow: true, hmm: true }
+        Segmenter {
+            jieba: Jieba::new(),
+            shadow: true,
+            hmm: true,
+            fine: false,
+            user_words: Default::default(),
+        }
     }
 
     /// jieba on the text as it is, without the shadow: the baseline the
     /// evaluation compares against.
     pub fn direct() -> Segmenter {
-        Segmenter { jieba: Jieba::new(), shadow: false, hmm: true }
+        Segmenter {
+            jieba: Jieba::new(),
+            shadow: false,
+            hmm: true,
+            fine: false,
+            user_words: Default::default(),
+        }
     }
 
     /// Turns jieba's HMM for unknown words on or off (on by default).
@@ -166,7 +196,21 @@ impl Segmenter {
         self
     }
 
-    /// Adds one word, in Traditional or Simplified form.
+    /// Cuts jieba's dictionary words further, to the granularity of the
+    /// Universal Dependencies treebanks (off by default; see the [module
+    /// documentation](self)). Words added by the user are never cut.
+    ///
+    /// ```
+    /// use zh_clean::segment::Segmenter;
+    /// assert_eq!(Segmenter::new().words("一個博物館位於香港"), ["一個", "博物館", "位於", "香港"]);
+    /// assert_eq!(Segmenter::new().fine(true).words("一個博物館位於香港"), ["一", "個", "博物", "館", "位", "於", "香港"]);
+    /// ```
+    pub fn fine(mut self, on: bool) -> Segmenter {
+        self.fine = on;
+        self
+    }
+
+    /// Adds one word, in Traditional or Simplified form; it is never cut.
     ///
     /// ```
     /// let mut s = zh_clean::segment::Segmenter::new();
@@ -176,6 +220,7 @@ impl Segmenter {
     pub fn add_word(&mut self, word: &str, freq: Option<usize>, tag: Option<&str>) {
         let w = if self.shadow { shadow(word) } else { Cow::Borrowed(word) };
         self.jieba.add_word(&w, freq, tag);
+        self.user_words.insert(w.into_owned());
     }
 
     /// Loads a user dictionary in jieba's format (`word [freq] [tag]` per
@@ -259,13 +304,25 @@ impl Segmenter {
         } else {
             text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect()
         };
-        cut.iter()
-            .map(|t| {
-                let (start, end) =
-                    if same_bytes { (t.byte_start, t.byte_end) } else { (offsets[t.start], offsets[t.end]) };
-                Token { start, end, kind: kind_of(&text[start..end]) }
-            })
-            .collect()
+        // Room for the parts of the words cut further, without growing.
+        let mut out = Vec::with_capacity(if self.fine { cut.len() + cut.len() / 2 } else { cut.len() });
+        for t in &cut {
+            let (start, end) =
+                if same_bytes { (t.byte_start, t.byte_end) } else { (offsets[t.start], offsets[t.end]) };
+            match self.parts(t.word) {
+                Some(parts) => push_parts(text, start, parts.as_slice(), &mut out),
+                None => out.push(Token { start, end, kind: kind_of(&text[start..end]) }),
+            }
+        }
+        out
+    }
+
+    /// The parts a word jieba found is cut into (see [`granularity`]).
+    fn parts(&self, word: &str) -> Option<granularity::Parts> {
+        if !self.fine || (!self.user_words.is_empty() && self.user_words.contains(word)) {
+            return None;
+        }
+        granularity::parts(&self.jieba, word)
     }
 
     /// The words and punctuation of `text`, without whitespace tokens.
@@ -353,6 +410,18 @@ impl<W: std::io::Write> std::io::Write for SegmentingWriter<'_, W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+/// Pushes the tokens of a word of `text` starting at byte `start`, cut
+/// into parts of the given numbers of characters.
+fn push_parts(text: &str, start: usize, parts: &[usize], out: &mut Vec<Token>) {
+    let mut chars = text[start..].char_indices();
+    let mut at = start;
+    for &n in parts {
+        let end = chars.nth(n - 1).map_or(text.len(), |(i, c)| start + i + c.len_utf8());
+        out.push(Token { start: at, end, kind: kind_of(&text[at..end]) });
+        at = end;
     }
 }
 

@@ -1,0 +1,268 @@
+//! The granularity of the segmenter's words: jieba's dictionary words, cut
+//! further where the Universal Dependencies convention for Chinese (and the
+//! Penn Chinese Treebank it follows) makes two or more words of them.
+//!
+//! Three rules, applied to each word jieba finds, in the shadow's
+//! (Simplified) characters:
+//!
+//! 1. A numeral or demonstrative and its classifier are two words:
+//!    `一個` → `一 個`, `第一個` → `第一 個`, `這種` → `這 種`.
+//! 2. A dictionary word of three or more characters that is a compound of
+//!    shorter dictionary words is cut into them: the fewest parts, at most
+//!    one of them a single character, the longest first part on a tie
+//!    (`博物館` → `博物 館`, `人口密度` → `人口 密度`). Transliterated names
+//!    and units of measure (jieba's tags `nrt` and `q`) are not compounds
+//!    (`南斯拉夫`, `平方公里` stay whole).
+//! 3. `為` and `於` after a verb are words of their own (`成為` → `成 為`,
+//!    `位於` → `位 於`), unless the pair is a conjunction, a preposition or
+//!    an adverb in the dictionary (`因為`, `對於`, `終於`).
+
+use jieba_rs::Jieba;
+
+/// Whether `c` is a numeral or a demonstrative that takes a classifier
+/// (shadow forms).
+fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+            | '两'
+            | '几'
+            | '数'
+            | '多'
+            | '半'
+            | '每'
+            | '这'
+            | '那'
+            | '哪'
+            | '该'
+            | '各'
+            | '第'
+            | '零'
+    )
+}
+
+/// Whether `c` is a classifier (shadow forms).
+fn is_classifier(c: char) -> bool {
+    matches!(
+        c,
+        '个' | '种'
+            | '座'
+            | '条'
+            | '部'
+            | '队'
+            | '支'
+            | '所'
+            | '篇'
+            | '层'
+            | '位'
+            | '名'
+            | '件'
+            | '次'
+            | '间'
+            | '本'
+            | '张'
+            | '场'
+            | '架'
+            | '艘'
+            | '辆'
+            | '匹'
+            | '只'
+            | '项'
+            | '类'
+            | '批'
+            | '份'
+            | '枚'
+            | '栋'
+            | '届'
+            | '颗'
+            | '级'
+            | '处'
+            | '片'
+            | '套'
+            | '首'
+            | '幅'
+            | '段'
+            | '章'
+            | '节'
+            | '门'
+            | '棵'
+            | '株'
+            | '台'
+            | '封'
+            | '群'
+    )
+}
+
+/// Compounds longer than this are left whole.
+const MAX_COMPOUND: usize = 8;
+
+/// The parts of a word, as numbers of characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Parts {
+    len: usize,
+    chars: [usize; MAX_COMPOUND],
+}
+
+impl Parts {
+    fn of(parts: &[usize]) -> Parts {
+        let mut p = Parts { len: 0, chars: [0; MAX_COMPOUND] };
+        for &n in parts {
+            p.push(n);
+        }
+        p
+    }
+
+    fn push(&mut self, n: usize) {
+        self.chars[self.len] = n;
+        self.len += 1;
+    }
+
+    /// The numbers of characters, in order.
+    pub(super) fn as_slice(&self) -> &[usize] {
+        &self.chars[..self.len]
+    }
+}
+
+/// The parts `word` (a word jieba found in the shadow) is cut into, or
+/// `None` when it stays whole.
+pub(super) fn parts(jieba: &Jieba, word: &str) -> Option<Parts> {
+    // Two ideographs take six bytes at least.
+    if word.len() < 6 {
+        return None;
+    }
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    let last = chars.next_back()?;
+    if !crate::chars::is_cjk(first) || !crate::chars::is_cjk(last) {
+        return None;
+    }
+    let n = word.chars().count();
+    if is_classifier(last)
+        && is_numeral(first)
+        && word[..word.len() - last.len_utf8()].chars().all(is_numeral)
+    {
+        // Rule 1.
+        return Some(Parts::of(&[n - 1, 1]));
+    }
+    if n == 2 {
+        return preposition(jieba, word, last);
+    }
+    if n > MAX_COMPOUND || !jieba.has_word(word) {
+        return None;
+    }
+    compound(jieba, word, n).filter(|_| !matches!(tag(jieba, word), Some("nrt" | "q")))
+}
+
+/// Rule 3: a verb and `为` or `于`.
+fn preposition(jieba: &Jieba, word: &str, last: char) -> Option<Parts> {
+    let lexical = || matches!(tag(jieba, word), Some("c" | "p" | "d"));
+    (matches!(last, '为' | '于') && !lexical()).then(|| Parts::of(&[1, 1]))
+}
+
+/// jieba's part-of-speech tag for a dictionary word.
+fn tag<'a>(jieba: &'a Jieba, word: &'a str) -> Option<&'a str> {
+    match jieba.tag(word, false).as_slice() {
+        [t] if t.word == word => Some(t.tag),
+        _ => None,
+    }
+}
+
+/// One step of the best cut from a position: the number of parts to the
+/// end, where the part ends, and whether the single character is still
+/// allowed after it.
+#[derive(Clone, Copy)]
+struct Step {
+    parts: usize,
+    next: usize,
+    single_left: bool,
+}
+
+/// Rule 2: the fewest dictionary words (at most one single character)
+/// that `word`, itself excluded, is made of; the longest first on a tie.
+fn compound(jieba: &Jieba, word: &str, n: usize) -> Option<Parts> {
+    let mut bounds = [word.len(); MAX_COMPOUND + 1];
+    for (k, (i, _)) in word.char_indices().enumerate() {
+        bounds[k] = i;
+    }
+    // best[k][i]: the best cut of characters i.. with k singles allowed.
+    let mut best = [[None::<Step>; MAX_COMPOUND + 1]; 2];
+    for (k, row) in best.iter_mut().enumerate() {
+        row[n] = Some(Step { parts: 0, next: n, single_left: k == 1 });
+    }
+    for i in (0..n).rev() {
+        for j in (i + 1..=n).rev() {
+            if (i, j) == (0, n) || (j - i > 1 && !jieba.has_word(&word[bounds[i]..bounds[j]])) {
+                continue;
+            }
+            for k in 0..2 {
+                // A single character uses up the allowance.
+                let after = match (j - i, k) {
+                    (1, 0) => continue,
+                    (1, _) => 0,
+                    _ => k,
+                };
+                let Some(rest) = best[after][j] else { continue };
+                if best[k][i].is_none_or(|b| rest.parts + 1 < b.parts) {
+                    best[k][i] = Some(Step { parts: rest.parts + 1, next: j, single_left: after == 1 });
+                }
+            }
+        }
+    }
+    let mut parts = Parts::of(&[]);
+    let (mut i, mut k) = (0, 1);
+    while i < n {
+        let step = best[k][i]?;
+        parts.push(step.next - i);
+        (i, k) = (step.next, usize::from(step.single_left));
+    }
+    Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(word: &str) -> Option<Vec<usize>> {
+        static JIEBA: std::sync::LazyLock<Jieba> = std::sync::LazyLock::new(Jieba::new);
+        parts(&JIEBA, word).map(|p| p.as_slice().to_vec())
+    }
+
+    #[test]
+    fn numerals_and_classifiers() {
+        assert_eq!(cut("一个"), Some(vec![1, 1]));
+        assert_eq!(cut("第一个"), Some(vec![2, 1]));
+        assert_eq!(cut("这种"), Some(vec![1, 1]));
+        assert_eq!(cut("一般"), None);
+    }
+
+    #[test]
+    fn compounds() {
+        assert_eq!(cut("博物馆"), Some(vec![2, 1]));
+        assert_eq!(cut("人口密度"), Some(vec![2, 2]));
+        assert_eq!(cut("文化大革命"), Some(vec![2, 3]));
+        assert_eq!(cut("南斯拉夫"), None);
+        assert_eq!(cut("平方公里"), None);
+        assert_eq!(cut("巧克力"), None);
+    }
+
+    #[test]
+    fn verbs_and_prepositions() {
+        assert_eq!(cut("成为"), Some(vec![1, 1]));
+        assert_eq!(cut("位于"), Some(vec![1, 1]));
+        assert_eq!(cut("因为"), None);
+        assert_eq!(cut("对于"), None);
+        assert_eq!(cut("研究"), None);
+    }
+}
