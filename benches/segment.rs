@@ -16,10 +16,12 @@ fn segment(c: &mut Criterion) {
     let text = inputs::repeat(&inputs::clean(), 500_000);
     let direct = Segmenter::direct();
     let shadowed = Segmenter::new();
+    let fine = Segmenter::new().fine(true);
     let mut g = c.benchmark_group("segmentation");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("jieba-rs direct", |b| b.iter(|| direct.segment(&text).len()));
     g.bench_function("zh-clean shadow", |b| b.iter(|| shadowed.segment(&text).len()));
+    g.bench_function("zh-clean shadow, fine", |b| b.iter(|| fine.segment(&text).len()));
     g.bench_function("shadow mapping alone", |b| b.iter(|| shadow(&text).len()));
     g.finish();
 }

@@ -7,7 +7,8 @@
 //! reads `PREFIX.txt` (one raw sentence per line) and `PREFIX.seg` (the same
 //! sentences, gold words separated by single spaces) and prints word-level
 //! precision, recall and F1 over character spans for jieba on the text as it
-//! is and for zh-clean's shadow segmentation, with and without jieba's HMM.
+//! is, for zh-clean's shadow segmentation and for the shadow cut to the
+//! treebank granularity (`Segmenter::fine`), with and without jieba's HMM.
 
 use std::collections::HashSet;
 
@@ -55,6 +56,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("jieba-rs direct, no HMM", Segmenter::direct().hmm(false)),
         ("zh-clean shadow, HMM", Segmenter::new()),
         ("zh-clean shadow, no HMM", Segmenter::new().hmm(false)),
+        ("zh-clean fine, HMM", Segmenter::new().fine(true)),
+        ("zh-clean fine, no HMM", Segmenter::new().fine(true).hmm(false)),
     ];
     let mut scores: Vec<Score> = systems.iter().map(|_| Score::default()).collect();
     let mut sentences = 0;
