@@ -147,6 +147,8 @@ pub struct Segmenter {
     fine: bool,
     /// The words added by the user (in the form jieba sees), never cut.
     user_words: std::collections::HashSet<String>,
+    /// The cuts of the dictionary words met so far.
+    memo: granularity::Memo,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -175,6 +177,7 @@ impl Segmenter {
             hmm: true,
             fine: false,
             user_words: Default::default(),
+            memo: Default::default(),
         }
     }
 
@@ -187,6 +190,7 @@ impl Segmenter {
             hmm: true,
             fine: false,
             user_words: Default::default(),
+            memo: Default::default(),
         }
     }
 
@@ -221,6 +225,8 @@ impl Segmenter {
         let w = if self.shadow { shadow(word) } else { Cow::Borrowed(word) };
         self.jieba.add_word(&w, freq, tag);
         self.user_words.insert(w.into_owned());
+        // The new word may change the cut of the words remembered.
+        self.memo.clear();
     }
 
     /// Loads a user dictionary in jieba's format (`word [freq] [tag]` per
@@ -322,7 +328,7 @@ impl Segmenter {
         if !self.fine || (!self.user_words.is_empty() && self.user_words.contains(word)) {
             return None;
         }
-        granularity::parts(&self.jieba, word)
+        granularity::parts(&self.jieba, &self.memo, word)
     }
 
     /// The words and punctuation of `text`, without whitespace tokens.
@@ -415,11 +421,11 @@ impl<W: std::io::Write> std::io::Write for SegmentingWriter<'_, W> {
 
 /// Pushes the tokens of a word of `text` starting at byte `start`, cut
 /// into parts of the given numbers of characters.
-fn push_parts(text: &str, start: usize, parts: &[usize], out: &mut Vec<Token>) {
+fn push_parts(text: &str, start: usize, parts: &[u8], out: &mut Vec<Token>) {
     let mut chars = text[start..].char_indices();
     let mut at = start;
     for &n in parts {
-        let end = chars.nth(n - 1).map_or(text.len(), |(i, c)| start + i + c.len_utf8());
+        let end = chars.nth(usize::from(n) - 1).map_or(text.len(), |(i, c)| start + i + c.len_utf8());
         out.push(Token { start: at, end, kind: kind_of(&text[at..end]) });
         at = end;
     }
@@ -738,6 +744,15 @@ mod tests {
         assert_eq!(s.words("3D打印"), ["3D", "打印"]);
         assert_eq!(s.words("a,b"), ["a", ",", "b"]);
         assert_eq!(s.words("1,2"), ["1,2"]);
+    }
+
+    #[test]
+    fn a_word_added_after_a_fine_cut_is_never_cut() {
+        let mut s = Segmenter::new().fine(true);
+        assert_eq!(s.words("博物館位於香港"), ["博物", "館", "位", "於", "香港"]);
+        s.add_word("博物館", None, None);
+        s.add_word("位於", None, None);
+        assert_eq!(s.words("博物館位於香港"), ["博物館", "位於", "香港"]);
     }
 
     #[test]

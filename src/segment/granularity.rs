@@ -17,6 +17,9 @@
 //!    `位於` → `位 於`), unless the pair is a conjunction, a preposition or
 //!    an adverb in the dictionary (`因為`, `對於`, `終於`).
 
+use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock};
+
 use jieba_rs::Jieba;
 
 /// Whether `c` is a numeral or a demonstrative that takes a classifier
@@ -111,8 +114,8 @@ const MAX_COMPOUND: usize = 8;
 /// The parts of a word, as numbers of characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Parts {
-    len: usize,
-    chars: [usize; MAX_COMPOUND],
+    len: u8,
+    chars: [u8; MAX_COMPOUND],
 }
 
 impl Parts {
@@ -125,19 +128,50 @@ impl Parts {
     }
 
     fn push(&mut self, n: usize) {
-        self.chars[self.len] = n;
+        // A part has at most MAX_COMPOUND characters.
+        self.chars[usize::from(self.len)] = n as u8;
         self.len += 1;
     }
 
     /// The numbers of characters, in order.
-    pub(super) fn as_slice(&self) -> &[usize] {
-        &self.chars[..self.len]
+    pub(super) fn as_slice(&self) -> &[u8] {
+        &self.chars[..usize::from(self.len)]
+    }
+}
+
+/// The parts of the dictionary words met so far whose cut needs jieba's
+/// part-of-speech tag or a search of the dictionary (rules 2 and 3), each
+/// computed once. It holds dictionary words only, so it is bounded by the
+/// dictionary whatever the length of the text; adding a word clears it.
+#[derive(Debug, Default)]
+pub(super) struct Memo(RwLock<HashMap<Box<str>, Option<Parts>>>);
+
+impl Memo {
+    /// The memoised parts of `word`, or `compute`'s, remembered when
+    /// `compute` says the word is in the dictionary.
+    fn get_or(&self, word: &str, compute: impl FnOnce() -> (Option<Parts>, bool)) -> Option<Parts> {
+        if let Some(p) = self.0.read().unwrap_or_else(PoisonError::into_inner).get(word) {
+            return *p;
+        }
+        let (parts, in_dictionary) = compute();
+        if in_dictionary {
+            self.0.write().unwrap_or_else(PoisonError::into_inner).insert(word.into(), parts);
+        }
+        parts
+    }
+
+    /// Forgets every word (the dictionary changed).
+    pub(super) fn clear(&mut self) {
+        self.0.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
     }
 }
 
 /// The parts `word` (a word jieba found in the shadow) is cut into, or
 /// `None` when it stays whole.
-pub(super) fn parts(jieba: &Jieba, word: &str) -> Option<Parts> {
+///
+/// The cheap tests come first: most words are two characters long and
+/// end with neither `为` nor `于`.
+pub(super) fn parts(jieba: &Jieba, memo: &Memo, word: &str) -> Option<Parts> {
     // Two ideographs take six bytes at least.
     if word.len() < 6 {
         return None;
@@ -145,30 +179,37 @@ pub(super) fn parts(jieba: &Jieba, word: &str) -> Option<Parts> {
     let mut chars = word.chars();
     let first = chars.next()?;
     let last = chars.next_back()?;
-    if !crate::chars::is_cjk(first) || !crate::chars::is_cjk(last) {
-        return None;
-    }
-    let n = word.chars().count();
+    // Numerals and classifiers are ideographs.
     if is_classifier(last)
         && is_numeral(first)
         && word[..word.len() - last.len_utf8()].chars().all(is_numeral)
     {
         // Rule 1.
-        return Some(Parts::of(&[n - 1, 1]));
+        return Some(Parts::of(&[word.chars().count() - 1, 1]));
     }
+    let n = 2 + chars.count();
     if n == 2 {
-        return preposition(jieba, word, last);
+        if !matches!(last, '为' | '于') || !crate::chars::is_cjk(first) {
+            return None;
+        }
+        return memo.get_or(word, || (preposition(jieba, word), jieba.has_word(word)));
     }
-    if n > MAX_COMPOUND || !jieba.has_word(word) {
+    if n > MAX_COMPOUND || !crate::chars::is_cjk(first) || !crate::chars::is_cjk(last) {
         return None;
     }
-    compound(jieba, word, n).filter(|_| !matches!(tag(jieba, word), Some("nrt" | "q")))
+    memo.get_or(word, || {
+        if !jieba.has_word(word) {
+            return (None, false);
+        }
+        let parts = compound(jieba, word, n).filter(|_| !matches!(tag(jieba, word), Some("nrt" | "q")));
+        (parts, true)
+    })
 }
 
-/// Rule 3: a verb and `为` or `于`.
-fn preposition(jieba: &Jieba, word: &str, last: char) -> Option<Parts> {
-    let lexical = || matches!(tag(jieba, word), Some("c" | "p" | "d"));
-    (matches!(last, '为' | '于') && !lexical()).then(|| Parts::of(&[1, 1]))
+/// Rule 3: a verb and `为` or `于` (the caller has checked the last
+/// character).
+fn preposition(jieba: &Jieba, word: &str) -> Option<Parts> {
+    (!matches!(tag(jieba, word), Some("c" | "p" | "d"))).then(|| Parts::of(&[1, 1]))
 }
 
 /// jieba's part-of-speech tag for a dictionary word.
@@ -234,9 +275,13 @@ fn compound(jieba: &Jieba, word: &str, n: usize) -> Option<Parts> {
 mod tests {
     use super::*;
 
-    fn cut(word: &str) -> Option<Vec<usize>> {
+    fn cut(word: &str) -> Option<Vec<u8>> {
         static JIEBA: std::sync::LazyLock<Jieba> = std::sync::LazyLock::new(Jieba::new);
-        parts(&JIEBA, word).map(|p| p.as_slice().to_vec())
+        let memo = Memo::default();
+        let first = parts(&JIEBA, &memo, word).map(|p| p.as_slice().to_vec());
+        // The memoised answer is the same.
+        assert_eq!(parts(&JIEBA, &memo, word).map(|p| p.as_slice().to_vec()), first);
+        first
     }
 
     #[test]
