@@ -176,9 +176,20 @@ impl Cleaner {
     }
 
     /// Uses `segmenter` (with its user dictionaries) for [`Cleaner::segment`]
-    /// instead of the default one, which is built on first use.
+    /// instead of the default one, which is built on first use. With
+    /// [`Options::fine_words`], its words are cut to the treebank
+    /// granularity whatever `segmenter` says.
+    ///
+    /// ```
+    /// use zh_clean::{Cleaner, Options, segment::Segmenter};
+    /// let mut s = Segmenter::new();
+    /// s.add_word("香港博物館", None, None);
+    /// let c = Cleaner::new(Options::default().fine_words(true)).with_segmenter(s);
+    /// assert_eq!(c.segment_words("香港博物館有一個展覽"), ["香港博物館", "有", "一", "個", "展覽"]);
+    /// ```
     #[cfg(feature = "segment")]
     pub fn with_segmenter(mut self, segmenter: segment::Segmenter) -> Cleaner {
+        let segmenter = if self.options.fine_words { segmenter.fine(true) } else { segmenter };
         let cell = std::sync::OnceLock::new();
         let _ = cell.set(segmenter);
         self.segmenter = std::sync::Arc::new(cell);
@@ -187,7 +198,7 @@ impl Cleaner {
 
     #[cfg(feature = "segment")]
     fn segmenter(&self) -> &segment::Segmenter {
-        self.segmenter.get_or_init(segment::Segmenter::new)
+        self.segmenter.get_or_init(|| segment::Segmenter::new().fine(self.options.fine_words))
     }
 
     /// Cleans `text` and cuts the result into words.

@@ -165,6 +165,11 @@ pub struct Options {
     pub main_content: bool,
     /// Drop repeated blocks only (implied by `main_content`).
     pub dedupe: bool,
+    /// With the `segment` feature: cut words to the granularity of the
+    /// Universal Dependencies treebanks instead of jieba's
+    /// ([`Segmenter::fine`](crate::segment::Segmenter::fine)); off by
+    /// default.
+    pub fine_words: bool,
 }
 
 /// The converter behind the variants stage.
@@ -202,6 +207,7 @@ struct OptionsFields {
     backend: Option<Backend>,
     main_content: Option<bool>,
     dedupe: Option<bool>,
+    fine_words: Option<bool>,
 }
 
 #[cfg(feature = "serde")]
@@ -224,6 +230,7 @@ impl From<OptionsFields> for Options {
             backend: f.backend.unwrap_or(d.backend),
             main_content: f.main_content.unwrap_or(d.main_content),
             dedupe: f.dedupe.unwrap_or(d.dedupe),
+            fine_words: f.fine_words.unwrap_or(d.fine_words),
         }
     }
 }
@@ -264,6 +271,7 @@ impl Options {
             backend: Backend::Builtin,
             main_content: false,
             dedupe: false,
+            fine_words: false,
         }
     }
 
@@ -412,6 +420,26 @@ impl Options {
     /// Drops repeated blocks (keeping the first), nothing else.
     pub fn dedupe(mut self, on: bool) -> Options {
         self.dedupe = on;
+        self
+    }
+
+    /// With the `segment` feature: the cleaner's segmenter cuts jieba's
+    /// words further, to the granularity of the Universal Dependencies
+    /// treebanks (numeral and classifier, compounds of dictionary words,
+    /// `為`/`於` after a verb; see
+    /// [`Segmenter::fine`](crate::segment::Segmenter::fine)). Off by
+    /// default: the words are jieba's.
+    ///
+    /// ```
+    /// # #[cfg(feature = "segment")] {
+    /// use zh_clean::{Cleaner, Options};
+    /// let c = Cleaner::new(Options::default().fine_words(true));
+    /// assert_eq!(c.segment_words("一個博物館位於香港。"), ["一", "個", "博物", "館", "位", "於", "香港", "。"]);
+    /// assert_eq!(Cleaner::default().segment_words("一個博物館位於香港。"), ["一個", "博物館", "位於", "香港", "。"]);
+    /// # }
+    /// ```
+    pub fn fine_words(mut self, on: bool) -> Options {
+        self.fine_words = on;
         self
     }
 

@@ -118,3 +118,30 @@ fn segmented_stream_equals_whole_text() {
         }
     }
 }
+
+#[test]
+fn fine_words_through_the_cleaner() {
+    let text = "一個 博物館 位於 香港 ， 成為 地標 。\n\n第一個 展覽\n";
+    let fine = zh_clean::Cleaner::new(zh_clean::Options::default().fine_words(true));
+    let s = fine.segment(text);
+    let words: Vec<&str> =
+        s.tokens.iter().filter(|t| t.kind != TokenKind::Space).map(|t| t.text(&s.text)).collect();
+    assert_eq!(
+        words,
+        ["一", "個", "博物", "館", "位", "於", "香港", "，", "成", "為", "地標", "。", "第一", "個", "展覽"]
+    );
+    let expected = "一 個 博物 館 位 於 香港 ， 成 為 地標 。\n\n第一 個 展覽\n";
+    assert_eq!(fine.clean_segmented(text, " "), expected);
+    let mut out = Vec::new();
+    let opts = zh_clean::stream::StreamOptions::default();
+    fine.clean_segmented_stream(text.as_bytes(), &mut out, " ", &opts).expect("stream");
+    assert_eq!(String::from_utf8(out).expect("utf-8"), expected);
+    // The default stays jieba's granularity.
+    let default = zh_clean::Cleaner::default();
+    assert_eq!(default.clean_segmented(text, " "), "一個 博物館 位於 香港 ， 成為 地標 。\n\n第一個 展覽\n");
+    // A segmenter of one's own is cut too, its user words excepted.
+    let mut own = Segmenter::new();
+    own.add_word("博物館", None, None);
+    let c = zh_clean::Cleaner::new(zh_clean::Options::default().fine_words(true)).with_segmenter(own);
+    assert_eq!(c.segment_words("一個博物館位於香港"), ["一", "個", "博物館", "位", "於", "香港"]);
+}
