@@ -171,6 +171,30 @@ fn segment_output() {
 }
 
 #[test]
+fn segment_with_fine_words() {
+    let input = "一個 博物館 位於 香港 ， 成為 地標 。\n".as_bytes();
+    assert_eq!(stdout(&zh_clean(&["--segment"], input)), "一個 博物館 位於 香港 ， 成為 地標 。\n");
+    assert_eq!(
+        stdout(&zh_clean(&["--segment", "--fine-words"], input)),
+        "一 個 博物 館 位 於 香港 ， 成 為 地標 。\n"
+    );
+    let record = "{\"text\":\"一個 博物館 位於 香港 。\"}\n".as_bytes();
+    assert_eq!(
+        stdout(&zh_clean(&["--jsonl", "--segment-field", "words", "--fine-words", "--words-only"], record)),
+        "{\"text\":\"一個博物館位於香港。\",\"words\":[\"一\",\"個\",\"博物\",\"館\",\"位\",\"於\",\"香港\"]}\n"
+    );
+    // The config file key, and the effective settings.
+    let dir = tmp("fine-words");
+    let cfg = dir.join("run.toml");
+    std::fs::write(&cfg, "segment = true\nfine_words = true\n").expect("write");
+    let o = zh_clean(&["--config", cfg.to_str().unwrap_or_default()], input);
+    assert_eq!(stdout(&o), "一 個 博物 館 位 於 香港 ， 成 為 地標 。\n");
+    let printed = stdout(&zh_clean(&["--print-config", "--segment", "--fine-words"], b""));
+    assert!(printed.contains("fine_words = true"), "{printed}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn segment_with_a_user_dictionary() {
     let dir = std::env::temp_dir().join(format!("zh-clean-dict-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
@@ -340,6 +364,7 @@ fn flags_that_would_do_nothing_are_usage_errors() {
         vec!["--delimiter", "/"],
         vec!["--field", "text"],
         vec!["--words-only"],
+        vec!["--fine-words"],
         vec!["-L"],
         vec!["--jobs", "0"],
     ] {

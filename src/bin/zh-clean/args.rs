@@ -126,6 +126,12 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Segmentation")]
     pub user_dict: Vec<PathBuf>,
 
+    /// With --segment or --segment-field: cut words as the Universal
+    /// Dependencies treebanks do (一 個, 博物 館, 位 於) instead of jieba's
+    /// coarser words (一個, 博物館, 位於); user dictionary words stay whole.
+    #[arg(long, help_heading = "Segmentation")]
+    pub fine_words: bool,
+
     /// With --segment-field: words only, no punctuation tokens.
     #[arg(long, requires = "segment_field", help_heading = "Segmentation")]
     pub words_only: bool,
@@ -308,6 +314,9 @@ impl Args {
         }
         if !self.user_dict.is_empty() && !self.segment && self.segment_field.is_none() {
             return Some("--user-dict does nothing without --segment or --segment-field".into());
+        }
+        if self.fine_words && !self.segment && self.segment_field.is_none() {
+            return Some("--fine-words does nothing without --segment or --segment-field".into());
         }
         if self.jsonl && self.segment {
             return Some(

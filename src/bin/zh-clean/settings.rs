@@ -54,6 +54,8 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_dict: Option<Vec<PathBuf>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub fine_words: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub words_only: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<EncodingChoice>,
@@ -102,6 +104,7 @@ impl Settings {
             segment: flag(a.segment),
             delimiter: a.delimiter.clone(),
             user_dict: (!a.user_dict.is_empty()).then(|| a.user_dict.clone()),
+            fine_words: flag(a.fine_words),
             words_only: flag(a.words_only),
             encoding: a.encoding,
             lossy: flag(a.lossy),
@@ -143,6 +146,7 @@ impl Settings {
             segment: self.segment.or(base.segment),
             delimiter: self.delimiter.or(base.delimiter),
             user_dict: self.user_dict.or(base.user_dict),
+            fine_words: self.fine_words.or(base.fine_words),
             words_only: self.words_only.or(base.words_only),
             encoding: self.encoding.or(base.encoding),
             lossy: self.lossy.or(base.lossy),
@@ -184,6 +188,7 @@ impl Settings {
             o = o.backend(b);
         }
         o = o.main_content(self.main_content.unwrap_or(false)).dedupe(self.dedupe.unwrap_or(false));
+        o = o.fine_words(self.fine_words.unwrap_or(false));
         if let Some(only) = &self.only {
             let stages = parse_stages(only)?;
             if stages.is_empty() {
@@ -219,6 +224,7 @@ impl Settings {
             segment: Some(self.segment.unwrap_or(false)),
             delimiter: Some(self.delimiter()),
             user_dict: Some(self.user_dict.clone().unwrap_or_default()),
+            fine_words: Some(o.fine_words),
             words_only: Some(self.words_only.unwrap_or(false)),
             encoding: Some(self.encoding.unwrap_or(EncodingChoice::Utf8)),
             lossy: Some(self.lossy.unwrap_or(false)),
@@ -239,8 +245,8 @@ impl Settings {
         self.effective().and_then(|e| toml::to_string(&e).map_err(|e| e.to_string()))
     }
 
-    /// The cleaner: the library options, and the segmenter with the user
-    /// dictionaries, if any.
+    /// The cleaner: the library options (the word granularity among them),
+    /// and the segmenter with the user dictionaries, if any.
     pub fn cleaner(&self) -> Result<Cleaner, String> {
         let mut cleaner = Cleaner::try_new(self.options()?).map_err(|e| e.to_string())?;
         if let Some(dicts) = &self.user_dict {
