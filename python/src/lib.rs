@@ -40,7 +40,11 @@ const OPTION_NAMES: &[&str] = &[
     "main_content",
     "dedupe",
     "user_dicts",
+    "fine_words",
 ];
+/// The options of a cleaner only: they change what :meth:`Cleaner.segment`
+/// gives, and `clean` does not segment.
+const SEGMENT_OPTIONS: &[&str] = &["user_dicts", "fine_words"];
 
 /// `'a', 'b' or 'c'`.
 fn quoted_list(names: &[&str]) -> String {
@@ -152,16 +156,17 @@ struct Settings {
 }
 
 impl Settings {
-    fn from_kwargs(kwargs: Option<&Bound<'_, PyDict>>, allow_user_dicts: bool) -> PyResult<Settings> {
+    fn from_kwargs(kwargs: Option<&Bound<'_, PyDict>>, allow_segment: bool) -> PyResult<Settings> {
         let mut given: Vec<(String, Bound<'_, PyAny>)> = Vec::new();
         if let Some(kwargs) = kwargs {
             for (k, v) in kwargs.iter() {
                 let key = k.cast::<PyString>()?.to_cow()?.into_owned();
-                if !OPTION_NAMES.contains(&key.as_str()) || (key == "user_dicts" && !allow_user_dicts) {
+                let segment_only = SEGMENT_OPTIONS.contains(&key.as_str());
+                if !OPTION_NAMES.contains(&key.as_str()) || (segment_only && !allow_segment) {
                     let names: Vec<&str> = OPTION_NAMES
                         .iter()
                         .copied()
-                        .filter(|n| allow_user_dicts || *n != "user_dicts")
+                        .filter(|n| allow_segment || !SEGMENT_OPTIONS.contains(n))
                         .collect();
                     return Err(PyTypeError::new_err(format!(
                         "unexpected keyword argument {} (expected one of {})",
@@ -274,6 +279,7 @@ impl Settings {
             o = o.backend(backend);
         }
         o = o.main_content(boolean("main_content")?).dedupe(boolean("dedupe")?);
+        o = o.fine_words(boolean("fine_words")?);
         if let Some(only) = get("only") {
             let stages = stages("only", only)?;
             if stages.is_empty() {
@@ -404,7 +410,10 @@ fn stats_dict<'py>(py: Python<'py>, s: &Stats) -> PyResult<Bound<'py, PyDict>> {
 /// The cleaning pipeline, configured once and reused.
 ///
 /// ``Cleaner(**options)`` takes the options of :func:`zh_clean.clean`, and
-/// ``user_dicts``: jieba user dictionaries (paths) for :meth:`segment`.
+/// two for :meth:`segment`: ``user_dicts``, jieba user dictionaries
+/// (paths), and ``fine_words``: ``True`` cuts words as the Universal
+/// Dependencies treebanks do (``一 個``, ``博物 館``) instead of jieba's
+/// coarser words (``一個``, ``博物館``), the default.
 /// A cleaner is immutable and may be shared between threads; it pickles
 /// (by its options) for Spark, ``multiprocessing`` and ``datasets``.
 #[pyclass(frozen, module = "zh_clean", name = "Cleaner")]
@@ -527,6 +536,7 @@ impl PyCleaner {
         d.set_item("main_content", o.main_content)?;
         d.set_item("dedupe", o.dedupe)?;
         d.set_item("user_dicts", self.user_dicts.clone())?;
+        d.set_item("fine_words", o.fine_words)?;
         Ok(d)
     }
 

@@ -60,7 +60,7 @@ def test_effective_options() -> None:
     assert set(zh_clean.Cleaner().options) == {
         "profile", "cjk_latin_space", "quotes", "middle_dot", "variants", "convert", "backend",
         "encoding", "hygiene", "structure", "spacing", "punctuation", "variants_stage", "main_content",
-        "dedupe", "user_dicts",
+        "dedupe", "user_dicts", "fine_words",
     }
 
 
@@ -94,6 +94,8 @@ def test_wrong_types_are_type_errors() -> None:
         zh_clean.Cleaner(profil="hk")
     with pytest.raises(TypeError, match="unexpected keyword argument 'user_dicts'"):
         zh_clean.clean("香港", user_dicts=[])
+    with pytest.raises(TypeError, match="unexpected keyword argument 'fine_words'"):
+        zh_clean.clean("香港", fine_words=True)
     with pytest.raises(TypeError, match="profile must be a string, not int"):
         zh_clean.Cleaner(profile=1)
     with pytest.raises(TypeError, match="main_content must be True or False"):
@@ -150,6 +152,20 @@ def test_segment() -> None:
     c = zh_clean.Cleaner()
     assert c.segment("香港 生產 力促 進局 公布 研究 。") == ["香港", "生產力", "促進", "局", "公布", "研究", "。"]
     assert c.segment("香港生產力促進局。\n\nRWTH Aachen\n") == ["香港", "生產力", "促進", "局", "。", "RWTH", "Aachen"]
+
+
+def test_fine_words(tmp_path) -> None:
+    text = "一個 博物館 位於 香港 ， 成為 地標 。"
+    assert zh_clean.Cleaner().segment(text) == ["一個", "博物館", "位於", "香港", "，", "成為", "地標", "。"]
+    c = zh_clean.Cleaner(fine_words=True)
+    assert c.segment(text) == ["一", "個", "博物", "館", "位", "於", "香港", "，", "成", "為", "地標", "。"]
+    assert c.options["fine_words"] is True and zh_clean.Cleaner().options["fine_words"] is False
+    assert pickle.loads(pickle.dumps(c)).segment(text) == c.segment(text)
+    d = tmp_path / "user.dict"
+    d.write_text("博物館 10\n", encoding="utf-8")
+    assert zh_clean.Cleaner(fine_words=True, user_dicts=[d]).segment("一個博物館") == ["一", "個", "博物館"]
+    with pytest.raises(TypeError, match="fine_words must be True or False"):
+        zh_clean.Cleaner(fine_words="yes")
 
 
 def test_user_dicts(tmp_path) -> None:

@@ -42,9 +42,10 @@ class Options(TypedDict, total=False):
     dedupe: bool | None
 
 class CleanerOptions(Options, total=False):
-    """Keyword options of :class:`Cleaner`: those of :func:`clean`, and user dictionaries."""
+    """Keyword options of :class:`Cleaner`: those of :func:`clean`, user dictionaries and the word granularity."""
 
     user_dicts: Iterable[str | os.PathLike[str]] | None
+    fine_words: bool | None
 
 class EffectiveOptions(TypedDict):
     """Every option of a :class:`Cleaner` with its value (``Cleaner.options``)."""
@@ -65,6 +66,7 @@ class EffectiveOptions(TypedDict):
     main_content: bool
     dedupe: bool
     user_dicts: list[str]
+    fine_words: bool
 
 class Stats(TypedDict):
     """What cleaning one text did, stage by stage."""
@@ -88,8 +90,10 @@ class Stats(TypedDict):
 class Cleaner:
     """The cleaning pipeline, configured once and reused.
 
-    Takes the options of :func:`clean`, and ``user_dicts``: jieba user
-    dictionaries for :meth:`segment`. Immutable, shareable between threads,
+    Takes the options of :func:`clean`, and two for :meth:`segment`:
+    ``user_dicts``, jieba user dictionaries, and ``fine_words``, ``True``
+    for words as the Universal Dependencies treebanks cut them (``一 個``,
+    ``博物 館``) instead of jieba's (``一個``, ``博物館``). Immutable, shareable between threads,
     picklable (rebuilt from its options).
     """
 
