@@ -25,87 +25,12 @@ use jieba_rs::Jieba;
 /// Whether `c` is a numeral or a demonstrative that takes a classifier
 /// (shadow forms).
 fn is_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '一' | '二'
-            | '三'
-            | '四'
-            | '五'
-            | '六'
-            | '七'
-            | '八'
-            | '九'
-            | '十'
-            | '百'
-            | '千'
-            | '万'
-            | '亿'
-            | '两'
-            | '几'
-            | '数'
-            | '多'
-            | '半'
-            | '每'
-            | '这'
-            | '那'
-            | '哪'
-            | '该'
-            | '各'
-            | '第'
-            | '零'
-    )
+    "一二三四五六七八九十百千万亿两几数多半每这那哪该各第零".contains(c)
 }
 
 /// Whether `c` is a classifier (shadow forms).
 fn is_classifier(c: char) -> bool {
-    matches!(
-        c,
-        '个' | '种'
-            | '座'
-            | '条'
-            | '部'
-            | '队'
-            | '支'
-            | '所'
-            | '篇'
-            | '层'
-            | '位'
-            | '名'
-            | '件'
-            | '次'
-            | '间'
-            | '本'
-            | '张'
-            | '场'
-            | '架'
-            | '艘'
-            | '辆'
-            | '匹'
-            | '只'
-            | '项'
-            | '类'
-            | '批'
-            | '份'
-            | '枚'
-            | '栋'
-            | '届'
-            | '颗'
-            | '级'
-            | '处'
-            | '片'
-            | '套'
-            | '首'
-            | '幅'
-            | '段'
-            | '章'
-            | '节'
-            | '门'
-            | '棵'
-            | '株'
-            | '台'
-            | '封'
-            | '群'
-    )
+    "个种座条部队支所篇层位名件次间本张场架艘辆匹只项类批份枚栋届颗级处片套首幅段章节门棵株台封群".contains(c)
 }
 
 /// Compounds longer than this are left whole.
