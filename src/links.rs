@@ -15,8 +15,6 @@
 //! around it), nor past a `)` that closes a `(` opened
 //! before the link. Trailing `. , : ; ! ? ' " * _ ~` are not part of it.
 
-use std::sync::LazyLock;
-
 use memchr::memmem;
 
 /// The byte ranges of the links in `line`, in order. Empty (and no
@@ -115,17 +113,14 @@ pub(crate) fn ends_with_link(token: &str) -> bool {
 /// letter or the `w` of `www.`, not after a letter or digit (fullwidth ones
 /// count as the ASCII ones the punctuation stage makes of them).
 fn next_start(line: &str, from: usize) -> Option<usize> {
-    // Searchers built once: building one costs more than searching a line.
-    static SCHEME_END: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"://"));
-    static WWW: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"www."));
     let bytes = line.as_bytes();
     let mut at = from;
     loop {
         let rest = bytes.get(at..)?;
         // Most lines have neither mark: one scan for the bytes both need.
         memchr::memchr2(b':', b'.', rest)?;
-        let colon = SCHEME_END.find(rest).map(|p| at + p);
-        let www = WWW.find(rest).map(|p| at + p);
+        let colon = memmem::find(rest, b"://").map(|p| at + p);
+        let www = memmem::find(rest, b"www.").map(|p| at + p);
         // The candidate start (none when no scheme we know ends at `://`)
         // and where to look next.
         let (start, next) = match (colon, www) {
