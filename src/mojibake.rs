@@ -406,6 +406,30 @@ pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
     }
 }
 
+/// Whether writing one space for the whitespace run `run` between
+/// `before` (the text as written so far, in pieces) and `after` would
+/// change what the repair makes of the text around it: one space can stand
+/// for a no-break space where two could not (`é  §â §` is left alone, `é
+/// §â §` reads as `頧⠧`), so the spacing stage keeps such a run as it is.
+/// The repair is the oracle, on [`SIDE`] bytes each side; spaces and tabs
+/// aside, the two texts must repair alike.
+pub(crate) fn single_space_repairs(before: [&str; 2], run: &str, after: &str) -> bool {
+    let b1 = tail(before[1], SIDE);
+    let b0 = tail(before[0], SIDE - b1.len());
+    let a = head(after, SIDE);
+    if a.is_empty()
+        || (b0.is_empty() && b1.is_empty())
+        || !(may_repair(b0) || may_repair(b1) || may_repair(a))
+    {
+        return false;
+    }
+    let strip = |s: &str| s.replace([' ', '\t'], "");
+    match repair(&format!("{b0}{b1} {a}")) {
+        Cow::Borrowed(_) => false,
+        Cow::Owned(one) => strip(&one) != strip(&repair(&format!("{b0}{b1}{run}{a}"))),
+    }
+}
+
 /// Whether [`glue_repairs`] can be true for any gap of `line`: only when
 /// it has a character a mis-decoded run starts with (written `C3 xx`),
 /// which taking out spaces never adds.

@@ -358,6 +358,7 @@ impl Spacer {
         let table_row = line.starts_with('|') && line.trim_end().ends_with('|') && line.len() > 1;
         // (Asked at the first gap taken out that needs it.)
         let mut may_glue_repairs: Option<bool> = None;
+        let mut may_repair: Option<bool> = None;
         let mut i = find_ws(bytes, 0);
         while let Some(ws) = i {
             let ws_end = skip_ws(bytes, ws);
@@ -404,6 +405,15 @@ impl Spacer {
             if decision == Decision::Remove
                 && *may_glue_repairs.get_or_insert_with(|| crate::mojibake::line_may_glue_repairs(line))
                 && crate::mojibake::glue_repairs(edit.before(ws), &line[ws_end..])
+            {
+                decision = Decision::Keep;
+            }
+            // Nor make one space of a run where one space would read as a
+            // mis-decoded no-break space (`mojibake::single_space_repairs`).
+            if decision == Decision::Single
+                && &line[ws..ws_end] != " "
+                && *may_repair.get_or_insert_with(|| crate::mojibake::may_repair(line))
+                && crate::mojibake::single_space_repairs(edit.before(ws), &line[ws..ws_end], &line[ws_end..])
             {
                 decision = Decision::Keep;
             }
@@ -1426,6 +1436,19 @@ mod tests {
         // Two bytes stay apart as before (`Â ²`); plain letters close up.
         assert_eq!(spacer.fix("香 港 Â ² 九"), "香港Â ²九");
         assert_eq!(spacer.fix("香 港 café 九 龍"), "香港café九龍");
+    }
+
+    #[test]
+    fn no_run_becomes_a_space_that_reads_as_a_no_break_space() {
+        // One space between `é` and `§` stands for a no-break space (E9 A0
+        // A7 is `頧`); two spaces do not, and stay two.
+        let spaced = DocStats { spaced_cjk_pairs: 10, single_gaps: 10, ..DocStats::default() };
+        let spacer = Spacer::new(&spaced, CjkLatinSpace::Auto);
+        assert_eq!(spacer.fix("品 科é  §â §"), "品科é  §â §");
+        assert_eq!(crate::mojibake::repair("品科é §â §"), "品科頧⠧");
+        // Elsewhere a wide gap still becomes one space.
+        let wide = DocStats { spaced_cjk_pairs: 10, single_gaps: 10, wide_gaps: 2, ..DocStats::default() };
+        assert_eq!(Spacer::new(&wide, CjkLatinSpace::Auto).fix("香 港 News   2023"), "香港News 2023");
     }
 
     #[test]
