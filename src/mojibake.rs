@@ -389,13 +389,8 @@ pub(crate) fn reads_mis_decoded(a: char, b: char) -> bool {
 /// without a character a mis-decoded run starts with (U+00C0–U+00FF, all
 /// written `C3 xx`) is passed by at once.
 pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
-    let b1 = tail(before[1], SIDE);
-    let b0 = tail(before[0], SIDE - b1.len());
-    let a = head(after, SIDE);
-    let has_lead = line_may_glue_repairs;
-    if a.is_empty() || (b0.is_empty() && b1.is_empty()) || !(has_lead(b0) || has_lead(b1) || has_lead(a)) {
-        return false;
-    }
+    let has_lead = |s: &str| memchr::memchr(0xC3, s.as_bytes()).is_some();
+    let Some((b0, b1, a)) = junction(before, after, has_lead) else { return false };
     let glued = format!("{b0}{b1}{a}");
     let spaced = format!("{b0}{b1} {a}");
     match repair(&glued) {
@@ -406,6 +401,22 @@ pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
     }
 }
 
+/// The [`SIDE`] bytes each side of a junction in the text as written so
+/// far (`before`, in pieces) and the rest of the line (`after`), when both
+/// sides have text and one of the three pieces passes `may_start` (a
+/// character a run may start at): what the junction oracles repair.
+fn junction<'a>(
+    before: [&'a str; 2],
+    after: &'a str,
+    may_start: impl Fn(&str) -> bool,
+) -> Option<(&'a str, &'a str, &'a str)> {
+    let b1 = tail(before[1], SIDE);
+    let b0 = tail(before[0], SIDE - b1.len());
+    let a = head(after, SIDE);
+    let empty = a.is_empty() || (b0.is_empty() && b1.is_empty());
+    (!empty && (may_start(b0) || may_start(b1) || may_start(a))).then_some((b0, b1, a))
+}
+
 /// Whether writing one space for the whitespace run `run` between
 /// `before` (the text as written so far, in pieces) and `after` would
 /// change what the repair makes of the text around it: one space can stand
@@ -414,28 +425,12 @@ pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
 /// The repair is the oracle, on [`SIDE`] bytes each side; spaces and tabs
 /// aside, the two texts must repair alike.
 pub(crate) fn single_space_repairs(before: [&str; 2], run: &str, after: &str) -> bool {
-    let b1 = tail(before[1], SIDE);
-    let b0 = tail(before[0], SIDE - b1.len());
-    let a = head(after, SIDE);
-    if a.is_empty()
-        || (b0.is_empty() && b1.is_empty())
-        || !(may_repair(b0) || may_repair(b1) || may_repair(a))
-    {
-        return false;
-    }
+    let Some((b0, b1, a)) = junction(before, after, may_repair) else { return false };
     let strip = |s: &str| s.replace([' ', '\t'], "");
     match repair(&format!("{b0}{b1} {a}")) {
         Cow::Borrowed(_) => false,
         Cow::Owned(one) => strip(&one) != strip(&repair(&format!("{b0}{b1}{run}{a}"))),
     }
-}
-
-/// Whether [`glue_repairs`] can be true for any gap of `line`: only when
-/// it has a character a mis-decoded run starts with (written `C3 xx`),
-/// which taking out spaces never adds.
-#[inline]
-pub(crate) fn line_may_glue_repairs(line: &str) -> bool {
-    memchr::memchr(0xC3, line.as_bytes()).is_some()
 }
 
 /// Whether joining two lines, `before` and `after`, with `join` between

@@ -356,8 +356,9 @@ impl Spacer {
         // keeps one space by each `|`.
         let code = crate::links::code_spans(line);
         let table_row = line.starts_with('|') && line.trim_end().ends_with('|') && line.len() > 1;
-        // (Asked at the first gap taken out that needs it.)
-        let mut may_glue_repairs: Option<bool> = None;
+        // Whether the line has a character a mis-decoded run may start at
+        // (asked at the first gap that needs it): the repair oracles below
+        // can act only then, as no spacing decision writes one.
         let mut may_repair: Option<bool> = None;
         let mut i = find_ws(bytes, 0);
         while let Some(ws) = i {
@@ -403,7 +404,7 @@ impl Spacer {
             // text (see `mojibake::glue_repairs`): read on the text as
             // written so far, earlier gaps taken out.
             if decision == Decision::Remove
-                && *may_glue_repairs.get_or_insert_with(|| crate::mojibake::line_may_glue_repairs(line))
+                && *may_repair.get_or_insert_with(|| crate::mojibake::may_repair(line))
                 && crate::mojibake::glue_repairs(edit.before(ws), &line[ws_end..])
             {
                 decision = Decision::Keep;
