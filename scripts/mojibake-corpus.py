@@ -27,6 +27,15 @@ Corruptions (UTF-8 bytes read with the wrong codec):
   twice        read as Windows-1252, written as UTF-8, read again
   nbsp-space   cp1252, then every no-break space made a plain space
   span         only the paragraph's first sentence is corrupted
+
+Double-byte corruptions (UTF-8 read as GBK, Big5 read as GBK, GBK read as
+Big5; see tests/mojibake.rs, which builds them with encoding_rs, the codecs
+zh-clean uses, so that Python's own GBK and Big5 tables cannot make other
+cases): the test writes its cases, this script adds ftfy's verdicts and
+writes tests/data/mojibake/ftfy-zh-cjk.jsonl:
+
+    MOJIBAKE_CJK_CASES=/tmp/cjk-cases.jsonl cargo test --release --test mojibake double_byte
+    /tmp/ftfy/bin/python scripts/mojibake-corpus.py --cjk /tmp/cjk-cases.jsonl
 """
 import json
 import pathlib
@@ -62,7 +71,25 @@ def corruptions(p):
         yield "span", cp1252(p[: cut + 1]) + p[cut + 1:]
 
 
+def cjk(cases_path):
+    """ftfy's fix_encoding on the double-byte cases the test wrote."""
+    out = OUT.parent / "ftfy-zh-cjk.jsonl"
+    n = fixed = 0
+    with out.open("w", encoding="utf-8") as f:
+        for line in pathlib.Path(cases_path).read_text(encoding="utf-8").splitlines():
+            case = json.loads(line)
+            ok = ftfy.fix_encoding(case["bad"]) == case["want"]
+            rec = {"kind": case["kind"], "para": case["para"], "chars": len(case["bad"]), "ftfy": ok}
+            f.write(json.dumps(rec) + "\n")
+            n += 1
+            fixed += ok
+    print(f"{n} cases written to {out.relative_to(ROOT)}; ftfy repaired {fixed} (ftfy {ftfy.__version__})")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--cjk":
+        cjk(sys.argv[2])
+        return
     OUT.parent.mkdir(parents=True, exist_ok=True)
     n = 0
     with OUT.open("w", encoding="utf-8") as f:

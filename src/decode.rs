@@ -770,8 +770,12 @@ fn han_classes() -> &'static HanClasses {
 }
 
 /// The weight of a character of the CJK Unified Ideographs block: frequent
-/// ones speak for the text, ones that neither Big5 nor GB2312 has against.
-fn han_weight(c: char) -> i32 {
+/// ones speak for the text (2 for the list above, 1 for the frequent levels
+/// of Big5 and GB2312), the less frequent levels are neutral (0), ones that
+/// neither Big5 nor GB2312 has speak against it (-1). The encoding repair
+/// judges text mis-decoded with a Chinese codec by the same classes
+/// ([`crate::mojibake::cjk`]).
+pub(crate) fn han_weight(c: char) -> i32 {
     let classes = han_classes();
     if classes.common.contains(c) {
         GOOD

@@ -40,6 +40,10 @@
 //! Anything else stays as written. The repair runs again on its own output
 //! while it changes something, which undoes double and triple encoding.
 //!
+//! Then the double-byte repair ([`cjk`]): UTF-8 read as GBK (`浣犲ソ` for
+//! `你好`), Big5 read as GBK and GBK read as Big5, judged by how frequent
+//! the characters of each reading are.
+//!
 //! # Never damaging clean text
 //!
 //! Correct text does not look like this: in real words, a letter such as
@@ -60,6 +64,8 @@
 //! ```
 
 use std::borrow::Cow;
+
+pub mod cjk;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -84,8 +90,22 @@ pub(crate) fn may_repair(text: &str) -> bool {
 }
 
 /// [`repair`], also counting the spans repaired (in the first pass that
-/// touched them).
+/// touched them): the single-byte repair, then the double-byte one
+/// ([`cjk`]).
 pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
+    let (single, spans) = single_byte_counted(text);
+    match single {
+        Cow::Borrowed(t) => cjk::repair_counted(t),
+        Cow::Owned(t) => match cjk::repair_counted(&t) {
+            (Cow::Borrowed(_), more) => (Cow::Owned(t), spans + more),
+            (Cow::Owned(o), more) => (Cow::Owned(o), spans + more),
+        },
+    }
+}
+
+/// The repair of UTF-8 read as Windows-1252 or Latin-1 (the passes above),
+/// counting the spans repaired.
+fn single_byte_counted(text: &str) -> (Cow<'_, str>, usize) {
     // Every candidate starts with a character U+00C0–U+00FF (UTF-8: C3 ..),
     // or with a letter and a combining mark (CC .., CD ..) that compose
     // into one: text with none of these bytes is clean, found in one scan.

@@ -104,6 +104,177 @@ fn chinese_mojibake_is_repaired_at_least_as_often_as_ftfy_does() {
     }
 }
 
+/// `s` with each character one of whose UTF-8 bytes GBK loses (a lead
+/// byte paired with a byte it cannot take: a space, a digit, the end)
+/// written U+FFFD: what repairing UTF-8 read as GBK can give back.
+fn lost_bytes_written_fffd(s: &str) -> String {
+    let b = s.as_bytes();
+    let reads = |bytes: &[u8]| {
+        encoding_rs::GBK
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some_and(|t| t.chars().count() == 1)
+    };
+    let mut lost = vec![false; b.len()];
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] <= 0x80 {
+            i += 1;
+        } else if i + 1 < b.len() && reads(&b[i..i + 2]) {
+            i += 2;
+        } else if i + 3 < b.len() && reads(&b[i..i + 4]) {
+            i += 4;
+        } else {
+            lost[i] = true;
+            i += 1;
+        }
+    }
+    s.char_indices()
+        .map(|(i, c)| if lost[i..i + c.len_utf8()].contains(&true) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// The double-byte corruptions of `p` (see `zh_clean::mojibake::cjk`):
+/// UTF-8 read as GBK, Big5 read as GBK, GBK read as Big5 (where the
+/// paragraph can be written in Big5 or GBK at all), whole and with only the
+/// first sentence garbled. Each with the repair expected: the original, or
+/// for a corruption that lost bytes, the original with each character whose
+/// bytes were lost written U+FFFD (and whether bytes were lost).
+fn double_byte_corruptions(p: &str) -> Vec<(&'static str, String, String, bool)> {
+    use encoding_rs::{BIG5, GBK};
+    let utf8_as_gbk = |s: &str| GBK.decode_without_bom_handling(s.as_bytes()).0.into_owned();
+    let written = |codec: &'static encoding_rs::Encoding, s: &str| {
+        let (b, _, unmappable) = codec.encode(s);
+        (!unmappable).then(|| b.into_owned())
+    };
+    // A character whose bytes the wrong codec cannot read comes back as
+    // U+FFFD: UTF-8 loses the last byte of an odd count (the last
+    // character), GBK read as Big5 each code Big5 has no character for.
+    let utf8_expected = |s: &str| lost_bytes_written_fffd(s);
+    let big5_expected = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                let read = BIG5.decode_without_bom_handling(&GBK.encode(&c.to_string()).0).0.into_owned();
+                if read.contains('\u{FFFD}') { '\u{FFFD}' } else { c }
+            })
+            .collect()
+    };
+    let mut whole: Vec<(&'static str, String, String)> = Vec::new();
+    let bad = utf8_as_gbk(p);
+    whole.push(("utf8-as-gbk", utf8_expected(p), bad));
+    if let Some(b) = written(BIG5, p) {
+        whole.push(("big5-as-gbk", p.to_owned(), GBK.decode_without_bom_handling(&b).0.into_owned()));
+    }
+    if let Some(b) = written(GBK, p) {
+        whole.push(("gbk-as-big5", big5_expected(p), BIG5.decode_without_bom_handling(&b).0.into_owned()));
+    }
+    let mut out: Vec<(&'static str, String, String, bool)> = whole
+        .into_iter()
+        .map(|(k, want, bad)| (k, bad.clone(), want.clone(), want.contains('\u{FFFD}')))
+        .collect();
+    let chars: Vec<char> = p.chars().collect();
+    let find = |m: char| chars.iter().position(|&c| c == m).filter(|&i| i > 0);
+    if let Some(cut) = [find('。'), find('，')].into_iter().flatten().min()
+        && cut < chars.len() - 1
+    {
+        let head: String = chars[..=cut].iter().collect();
+        let tail: String = chars[cut + 1..].iter().collect();
+        let bad = utf8_as_gbk(&head);
+        let want = utf8_expected(&head) + &tail;
+        out.push(("utf8-as-gbk-span", bad + &tail, want.clone(), want.contains('\u{FFFD}')));
+        if let Some(b) = written(BIG5, &head) {
+            let bad = GBK.decode_without_bom_handling(&b).0.into_owned() + &tail;
+            out.push(("big5-as-gbk-span", bad, p.to_owned(), false));
+        }
+        if let Some(b) = written(GBK, &head) {
+            let bad = BIG5.decode_without_bom_handling(&b).0.into_owned() + &tail;
+            let want = big5_expected(&head) + &tail;
+            out.push(("gbk-as-big5-span", bad, want.clone(), want.contains('\u{FFFD}')));
+        }
+    }
+    out.retain(|(_, bad, _, _)| bad != p);
+    out
+}
+
+/// The double-byte corruptions of every paragraph of the corpus, repaired:
+/// the rate per corruption, with the cases that lost bytes counted apart
+/// (repaired when every character but the lost ones comes back), and what
+/// ftfy's `fix_encoding` makes of the same cases
+/// (`tests/data/mojibake/ftfy-zh-cjk.jsonl`, from
+/// `scripts/mojibake-corpus.py --cjk`). With `MOJIBAKE_CJK_CASES` set to a
+/// path, the cases are written there for that script.
+#[test]
+fn double_byte_mojibake_is_repaired() {
+    let paras = paragraphs();
+    let ftfy_file =
+        std::fs::read_to_string(root().join("tests/data/mojibake/ftfy-zh-cjk.jsonl")).unwrap_or_default();
+    let ftfy: BTreeMap<(String, u64), (u64, bool)> = ftfy_file
+        .lines()
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).expect("a record");
+            let key = (r["kind"].as_str().expect("kind").to_owned(), r["para"].as_u64().expect("para"));
+            (key, (r["chars"].as_u64().expect("chars"), r["ftfy"].as_bool().expect("ftfy")))
+        })
+        .collect();
+    let mut cases_out = String::new();
+    // kind -> (cases, repaired, ftfy's)
+    let mut table: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut misses = Vec::new();
+    for (i, p) in paras.iter().enumerate() {
+        for (kind, bad, want, lossy) in double_byte_corruptions(p) {
+            let name = if lossy { format!("{kind} (bytes lost)") } else { kind.to_owned() };
+            cases_out += &serde_json::json!({"kind": name, "para": i, "bad": bad, "want": want}).to_string();
+            cases_out.push('\n');
+            let out = zh_clean::mojibake::repair(&bad);
+            let ok = out == want.as_str();
+            if !ok {
+                misses.push(format!("{name} {i}: {bad:?} -> {out:?}"));
+            }
+            let f = match ftfy.get(&(name.clone(), i as u64)) {
+                Some(&(chars, f)) => {
+                    assert_eq!(
+                        chars,
+                        bad.chars().count() as u64,
+                        "case {i} {name} is not the one ftfy was given"
+                    );
+                    f
+                }
+                None => false,
+            };
+            let e = table.entry(name).or_default();
+            *e = (e.0 + 1, e.1 + usize::from(ok), e.2 + usize::from(f));
+        }
+    }
+    if let Some(path) = std::env::var_os("MOJIBAKE_CJK_CASES") {
+        std::fs::write(path, cases_out).expect("write the cases");
+    }
+    eprintln!("| corruption | cases | zh-clean | ftfy fix_encoding |\n|---|---|---|---|");
+    for (kind, (n, ours, f)) in &table {
+        eprintln!("| {kind} | {n} | {ours} | {f} |");
+    }
+    for m in misses.iter().take(8) {
+        eprintln!("missed: {m}");
+    }
+    assert!(!ftfy.is_empty(), "no ftfy results: run scripts/mojibake-corpus.py --cjk");
+    // What the repair gives today, as a floor: every reading ahead of
+    // ftfy, UTF-8 read as GBK (the common case) nearly always repaired.
+    let floor = |kind: &str| match kind {
+        "utf8-as-gbk" => 12,
+        "utf8-as-gbk (bytes lost)" => 81,
+        "utf8-as-gbk-span" => 27,
+        "utf8-as-gbk-span (bytes lost)" => 37,
+        "big5-as-gbk" => 46,
+        "big5-as-gbk-span" => 30,
+        "gbk-as-big5" | "gbk-as-big5-span" => 13,
+        "gbk-as-big5 (bytes lost)" => 13,
+        "gbk-as-big5-span (bytes lost)" => 10,
+        _ => usize::MAX,
+    };
+    for (kind, (_, ours, f)) in &table {
+        assert!(ours >= f, "{kind}: {ours} repaired, ftfy {f}");
+        assert!(*ours >= floor(kind), "{kind}: {ours} repaired, fewer than before");
+    }
+}
+
 /// ftfy's own test cases that its `fix_encoding` repairs (Apache-2.0, see
 /// `tests/data/mojibake/ftfy-LICENSE.txt`): mostly Latin, Greek and
 /// Cyrillic text, which zh-clean repairs where it can do so safely.

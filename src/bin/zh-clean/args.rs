@@ -13,7 +13,8 @@ use zh_clean::{Backend, CjkLatinSpace, Profile, QuoteStyle, Variants};
 pub const STAGES_HELP: &str = "\
 Stages, in pipeline order (names for --only and --skip):
   encoding     mojibake repaired: UTF-8 read as Windows-1252 or Latin-1, once or more,
-               whole or in spans (é¦™æ¸¯ -> 香港); clean text untouched.
+               whole or in spans (é¦™æ¸¯ -> 香港); UTF-8 read as GBK (浣犲ソ -> 你好),
+               Big5 read as GBK and the reverse; clean text untouched.
   hygiene      CRLF/CR -> LF; BOM, zero-width characters and control characters removed
                (emoji ZWJ sequences kept); NBSP and other Unicode spaces -> ' ';
                ideographic-space indents dropped; NFC; compatibility ideographs and

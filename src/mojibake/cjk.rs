@@ -1,0 +1,620 @@
+//! Double-byte mojibake: text decoded with the wrong *Chinese* codec.
+//!
+//! # The problem
+//!
+//! The most common Chinese mojibake is UTF-8 read as GBK (or GB18030, which
+//! reads two-byte codes alike). `你好` is `E4 BD A0 E5 A5 BD` in UTF-8; GBK
+//! reads those six bytes as three two-byte codes, `浣 犲 ソ`, and `中文`
+//! becomes `涓枃`-style garbage. Big5 and GBK confuse each other the same
+//! way: every two-byte code of one is a code of the other, so Big5 text read
+//! as GBK (`中文` → `いゅ`) and GBK text read as Big5 (`中文` → `笢恅`) are
+//! made of real characters — kana, Greek, box drawing, rare ideographs —
+//! that no one writes together.
+//!
+//! Nothing is lost as long as each character goes back to the code it was
+//! read from: writing the text in the codec that misread it gives the
+//! original bytes, and reading them with the right codec gives the
+//! original. One exception: UTF-8 text has an odd number of bytes as often
+//! as an even one. GBK then pairs the last byte with whatever follows it —
+//! an ASCII letter, which the pair keeps (nothing lost), or a line end or a
+//! space, which it cannot (the decoder writes U+FFFD and the byte is gone).
+//! The character that byte ended cannot be told; the repair writes one
+//! U+FFFD in its place (see below).
+//!
+//! # What is repaired
+//!
+//! Three wrong readings, in this order: UTF-8 read as GBK, Big5 read as
+//! GBK, GBK read as Big5. For each, a line is cut into runs of characters
+//! the wrong codec writes back exactly (each character written and read
+//! again gives itself; anything else — U+FFFD, a character the codec does
+//! not have — ends a run). In a run:
+//!
+//! * UTF-8: the longest pieces whose bytes are valid UTF-8 and end on a
+//!   character of the run. A piece whose bytes stop in the middle of a
+//!   UTF-8 sequence right before a U+FFFD lost its last byte: its text is
+//!   the decoded bytes and one U+FFFD for the character cut short.
+//! * Big5 and GBK: each character gives one character of the other codec;
+//!   the stretch where the right reading gains most (see below) is the
+//!   piece, and what is left on each side is searched again.
+//!
+//! A piece is repaired only if its reading is *much* more plausible than
+//! the text as it stands. Plausibility is the frequency class the decoder
+//! already uses to tell Big5 from GB18030 ([`crate::decode`]): an ideograph
+//! of the list of about two thousand frequent characters (Traditional and
+//! Simplified) weighs 2, one of the frequent levels of Big5 or GB2312 1,
+//! of their less frequent levels 0, any other ideograph −1; Chinese
+//! punctuation, kana and Hangul 1; private use, U+FFFD, C1 controls, box
+//! drawing and the rarer ideograph blocks −2; anything else 0. The repaired
+//! piece must have at least two non-ASCII characters, weigh at least 1.2 a
+//! character on average, and at least 1 a character more than the text it
+//! replaces. Clean Chinese weighs 1.6 to 2 a character; mojibake weighs
+//! about 0, so the rule is far from both, and it is the same for every
+//! reading.
+//!
+//! # Never damaging clean text
+//!
+//! Clean text passes a test in one scan: mojibake always has rare
+//! characters close together (two among three non-ASCII characters in a
+//! row, from a 21 KB table), which clean text of any kind seldom has; a
+//! line without that is not looked at. When a clean line does have it, its
+//! characters written in GBK are not valid UTF-8 for more than a character
+//! or two, and read in the other codec they are no more plausible than
+//! they are: the weights decide. Repaired text weighs at least 1.2 a
+//! character, so it is never repaired again (that would need a reading
+//! weighing over 2).
+//!
+//! ```
+//! use zh_clean::mojibake::cjk::repair;
+//! assert_eq!(repair("棣欐腐鐢熺敘鍔涗績閫插眬"), "香港生產力促進局"); // UTF-8 read as GBK
+//! assert_eq!(repair("�淮浈筒￥O玃秈Ы"), "香港生產力促進局"); // Big5 read as GBK
+//! assert_eq!(repair("眅誠汜家薯棻筳擁"), "香港生产力促进局"); // GBK read as Big5
+//! assert!(matches!(repair("香港生產力促進局"), std::borrow::Cow::Borrowed(_)));
+//! ```
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use encoding_rs::{BIG5, EncoderResult, Encoding, GBK, UTF_8};
+
+/// A wrong reading: bytes `written` in one codec were `read` with another.
+#[derive(Clone, Copy, Debug)]
+struct Reading {
+    read: &'static Encoding,
+    written: &'static Encoding,
+}
+
+/// The readings repaired, in the order they are tried.
+const READINGS: [Reading; 3] = [
+    Reading { read: GBK, written: UTF_8 },
+    Reading { read: GBK, written: BIG5 },
+    Reading { read: BIG5, written: GBK },
+];
+
+/// The fewest non-ASCII characters a repaired piece has.
+const MIN_CHARS: i64 = 2;
+
+/// `text` with its pieces mis-decoded by a Chinese codec repaired (see the
+/// module docs); borrowed when there is nothing to repair.
+pub fn repair(text: &str) -> Cow<'_, str> {
+    repair_counted(text).0
+}
+
+/// [`repair`], also counting the pieces repaired.
+pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
+    if !suspect(text) {
+        return (Cow::Borrowed(text), 0);
+    }
+    let mut out = Cow::Borrowed(text);
+    let mut pieces = 0;
+    for reading in READINGS {
+        if let Some((next, n)) = repair_reading(&out, reading) {
+            out = Cow::Owned(next);
+            pieces += n;
+        }
+    }
+    (out, pieces)
+}
+
+/// Whether `text` has two rare characters among three non-ASCII ones in a
+/// row, which all mojibake of these readings has (see the module docs).
+fn suspect(text: &str) -> bool {
+    // The index (among non-ASCII characters) of the last rare one; far
+    // back at first.
+    let mut last = i64::MIN / 2;
+    let mut i = 0i64;
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c == '\n' {
+                last = i64::MIN / 2;
+            }
+            continue;
+        }
+        if rare(c) {
+            if i - last <= 2 {
+                return true;
+            }
+            last = i;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `c` weighs 0 or less and is no letter of a Latin alphabet: what
+/// mojibake of these readings is mostly made of.
+#[inline]
+fn rare(c: char) -> bool {
+    let u = u32::from(c);
+    if (HAN_FIRST..=HAN_LAST).contains(&u) {
+        let i = (u - HAN_FIRST) as usize;
+        return rare_han()[i / 64] & (1 << (i % 64)) != 0;
+    }
+    u >= 0x370 && weight(c) <= 0
+}
+
+const HAN_FIRST: u32 = 0x4E00;
+const HAN_LAST: u32 = 0x9FFF;
+
+/// The ideographs of U+4E00–U+9FFF that weigh 0 or less, as a bit set.
+fn rare_han() -> &'static [u64] {
+    static SET: OnceLock<Vec<u64>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = vec![0u64; ((HAN_LAST - HAN_FIRST + 1) as usize).div_ceil(64)];
+        for u in HAN_FIRST..=HAN_LAST {
+            if char::from_u32(u).is_some_and(|c| crate::decode::han_weight(c) <= 0) {
+                let i = (u - HAN_FIRST) as usize;
+                set[i / 64] |= 1 << (i % 64);
+            }
+        }
+        set
+    })
+}
+
+/// How much `c` speaks for text being Chinese (see the module docs).
+fn weight(c: char) -> i32 {
+    match u32::from(c) {
+        0x4E00..=0x9FFF => crate::decode::han_weight(c),
+        // Chinese punctuation, fullwidth forms, general punctuation.
+        0x3000..=0x303F | 0xFF01..=0xFF60 | 0xFE30..=0xFE4F | 0x2010..=0x2027 => 1,
+        // Kana and Hangul: Japanese and Korean mis-decoded come back too.
+        0x3040..=0x30FF | 0xAC00..=0xD7AF => 1,
+        0x80..=0x9F | 0x2500..=0x259F | 0x3400..=0x4DBF | 0xE000..=0xFAFF | 0xFFFD | 0x20000.. => -2,
+        _ => 0,
+    }
+}
+
+/// The script of a letter of an alphabet or a syllabary (Latin, Greek,
+/// Cyrillic, kana, Hangul), if `c` is one.
+fn script(c: char) -> Option<u8> {
+    match u32::from(c) {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F => Some(0),
+        0x370..=0x3FF => Some(1),
+        0x400..=0x4FF => Some(2),
+        0x3041..=0x30FF => Some(3),
+        0xAC00..=0xD7AF => Some(4),
+        _ => None,
+    }
+}
+
+/// The weight of each character of `chars` in its context: a letter of an
+/// alphabet or a syllabary next to another of its script is part of a word
+/// and weighs as much as a frequent ideograph (`Ελληνικά`, `lên`,
+/// `テキスト` are text); alone among characters of other scripts, it
+/// weighs what [`weight`] says (mojibake mixes scripts at every
+/// character).
+fn weights(chars: &[char]) -> Vec<i32> {
+    (0..chars.len())
+        .map(|i| {
+            let c = chars[i];
+            let same = |j: Option<usize>| {
+                j.and_then(|j| chars.get(j)).is_some_and(|&d| script(d).is_some() && script(d) == script(c))
+            };
+            if script(c).is_some() && (same(i.checked_sub(1)) || same(Some(i + 1))) { 2 } else { weight(c) }
+        })
+        .collect()
+}
+
+/// The sum of the weights in context of the non-ASCII characters of `s`
+/// (U+FFFD aside), and how many there are.
+fn weigh(s: &str) -> (i64, i64) {
+    let chars: Vec<char> = s.chars().collect();
+    chars
+        .iter()
+        .zip(weights(&chars))
+        .filter(|(c, _)| !c.is_ascii() && **c != '\u{FFFD}')
+        .fold((0, 0), |(w, n), (_, x)| (w + i64::from(x), n + 1))
+}
+
+/// How far `reading` may replace `text`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    /// Not at all.
+    No,
+    /// On its own: the rule of the module docs.
+    Plausible,
+    /// Only next to a plausible piece of the same line, and only for UTF-8
+    /// read as GBK: the rule but for the number of characters (a piece cut short by a lost byte: `鈥�`
+    /// for `•`), or, with nothing but U+FFFD and ASCII left to read, when
+    /// the text weighs 0 or less a character.
+    Supported,
+}
+
+/// How far `reading` may replace `text` (see [`Verdict`]).
+fn verdict(text: &str, reading: &str) -> Verdict {
+    let (w, n) = weigh(reading);
+    let (w0, n0) = weigh(text);
+    if n0 == 0 {
+        return Verdict::No;
+    }
+    // w / n >= 1.2 and w / n - w0 / n0 >= 1, in integers.
+    let rule = 5 * w >= 6 * n && w * n0 - w0 * n >= n * n0;
+    match n {
+        0 if w0 <= 0 => Verdict::Supported,
+        0 => Verdict::No,
+        _ if !rule => Verdict::No,
+        _ if n >= MIN_CHARS => Verdict::Plausible,
+        _ => Verdict::Supported,
+    }
+}
+
+/// Whether `reading` may replace `text` on its own.
+#[cfg(test)]
+fn plausible(text: &str, reading: &str) -> bool {
+    verdict(text, reading) == Verdict::Plausible
+}
+
+/// One reading repaired over the whole text: `None` when nothing changes,
+/// otherwise the new text and the number of pieces repaired.
+fn repair_reading(text: &str, reading: Reading) -> Option<(String, usize)> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut pieces = 0;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if suspect(line) {
+            for (start, end, repaired) in repair_line(line, reading) {
+                out.push_str(&text[copied..at + start]);
+                out.push_str(&repaired);
+                copied = at + end;
+                pieces += 1;
+            }
+        }
+        at += line.len();
+    }
+    if pieces == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some((out, pieces))
+}
+
+/// A run of characters the wrong codec writes back exactly: their bytes,
+/// and for each character its offset in the line and where its bytes
+/// start (one more entry for the ends).
+struct Run {
+    bytes: Vec<u8>,
+    offsets: Vec<(usize, usize)>,
+}
+
+impl Run {
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+}
+
+/// The pieces of `line` repaired for `reading`, in order: each one's start
+/// and end in the line and its text.
+fn repair_line(line: &str, reading: Reading) -> Vec<(usize, usize, String)> {
+    let mut found = Vec::new();
+    for run in runs(line, reading.read) {
+        if reading.written == UTF_8 {
+            utf8_pieces(line, &run, &mut found);
+        } else {
+            let chars = read_pairs(&run, reading.written);
+            best_pieces(line, &run, &chars, 0, run.len(), &mut found);
+        }
+    }
+    if !found.iter().any(|p| p.3 == Verdict::Plausible) {
+        return Vec::new();
+    }
+    found.into_iter().map(|(start, end, text, _)| (start, end, text)).collect()
+}
+
+/// A piece found: its start and end in the line, its reading, and how far
+/// the reading may replace it.
+type Piece = (usize, usize, String, Verdict);
+
+/// The runs of `line` that `codec` writes back exactly, each character on
+/// its own (these codecs keep no state between characters).
+fn runs(line: &str, codec: &'static Encoding) -> Vec<Run> {
+    let mut encoder = codec.new_encoder();
+    let mut runs = Vec::new();
+    let mut run = Run { bytes: Vec::new(), offsets: Vec::new() };
+    let mut buf = [0u8; 8];
+    let close = |run: &mut Run, at: usize, runs: &mut Vec<Run>| {
+        if run.offsets.iter().any(|&(o, _)| !line.as_bytes()[o].is_ascii()) {
+            run.offsets.push((at, run.bytes.len()));
+            runs.push(std::mem::replace(run, Run { bytes: Vec::new(), offsets: Vec::new() }));
+        } else {
+            *run = Run { bytes: Vec::new(), offsets: Vec::new() };
+        }
+    };
+    for (i, c) in line.char_indices() {
+        let s = &line[i..i + c.len_utf8()];
+        let (mut result, _, mut written) = encoder.encode_from_utf8_without_replacement(s, &mut buf, false);
+        if codec == BIG5
+            && result != EncoderResult::InputEmpty
+            && let Some(&code) = hkscs_codes().get(&c)
+        {
+            (result, written) = (EncoderResult::InputEmpty, 2);
+            buf[..2].copy_from_slice(&code);
+        }
+        let exact = result == EncoderResult::InputEmpty
+            && c != '\u{FFFD}'
+            && !c.is_ascii_control()
+            && codec.decode_without_bom_handling_and_without_replacement(&buf[..written]).as_deref()
+                == Some(s);
+        if exact {
+            run.offsets.push((i, run.bytes.len()));
+            run.bytes.extend_from_slice(&buf[..written]);
+        } else {
+            close(&mut run, i, &mut runs);
+        }
+    }
+    close(&mut run, line.len(), &mut runs);
+    runs
+}
+
+/// The Big5 codes with a lead byte 87–A0 (Hong Kong additions) that the
+/// decoder reads and the encoder does not write (the Encoding Standard
+/// leaves them out of Big5 output), by the character they are read as: a
+/// run of GBK read as Big5 has them wherever GBK's own additions stood.
+fn hkscs_codes() -> &'static std::collections::HashMap<char, [u8; 2]> {
+    static CODES: OnceLock<std::collections::HashMap<char, [u8; 2]>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let mut codes = std::collections::HashMap::new();
+        for lead in 0x87..=0xA0u8 {
+            for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                let code = [lead, trail];
+                let Some(s) = BIG5.decode_without_bom_handling_and_without_replacement(&code) else {
+                    continue;
+                };
+                let mut chars = s.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    codes.entry(c).or_insert(code);
+                }
+            }
+        }
+        codes
+    })
+}
+
+/// The pieces of a run read as UTF-8 (see the module docs), added to
+/// `found` when plausible.
+fn utf8_pieces(line: &str, run: &Run, found: &mut Vec<Piece>) {
+    let mut p = 0;
+    while p < run.len() {
+        let from = run.offsets[p].1;
+        let (valid, cut_short) = match std::str::from_utf8(&run.bytes[from..]) {
+            Ok(s) => (s, false),
+            Err(e) => {
+                let s = std::str::from_utf8(&run.bytes[from..from + e.valid_up_to()]).unwrap_or_default();
+                (s, e.error_len().is_none())
+            }
+        };
+        let end_byte = from + valid.len();
+        // The last character of the run whose bytes end at a character of
+        // the reading.
+        let q = (p + 1..=run.len())
+            .rev()
+            .find(|&q| run.offsets[q].1 <= end_byte && valid.is_char_boundary(run.offsets[q].1 - from))
+            .unwrap_or(p);
+        let text_end = run.offsets[run.len()].0;
+        // The bytes stop inside a sequence at the end of the run, right
+        // before a U+FFFD: the byte lost there ended the last character.
+        if cut_short && line[text_end..].starts_with('\u{FFFD}') {
+            let start = run.offsets[p].0;
+            let reading = format!("{valid}\u{FFFD}");
+            let end = text_end + '\u{FFFD}'.len_utf8();
+            let v = verdict(&line[start..end], &reading);
+            if v != Verdict::No {
+                found.push((start, end, reading, v));
+                return;
+            }
+        }
+        if q > p {
+            let (start, end) = (run.offsets[p].0, run.offsets[q].0);
+            let reading = &valid[..run.offsets[q].1 - from];
+            let v = verdict(&line[start..end], reading);
+            if v != Verdict::No {
+                found.push((start, end, reading.to_owned(), v));
+            }
+            p = q;
+        } else {
+            p += 1;
+        }
+    }
+}
+
+/// Each character of a run of a double-byte codec read as `codec`: one
+/// character, or `None` where `codec` has none.
+fn read_pairs(run: &Run, codec: &'static Encoding) -> Vec<Option<char>> {
+    run.offsets
+        .windows(2)
+        .map(|w| {
+            let s = codec.decode_without_bom_handling_and_without_replacement(&run.bytes[w[0].1..w[1].1])?;
+            let mut chars = s.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if c != '\u{FFFD}' => Some(c),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The pieces of `run[lo..hi]` read in the other double-byte codec: the
+/// stretch where the reading gains most over the text as it stands, if
+/// plausible, then the same on each side of it. Characters the other codec
+/// has none for end a stretch.
+fn best_pieces(line: &str, run: &Run, chars: &[Option<char>], lo: usize, hi: usize, found: &mut Vec<Piece>) {
+    let Some((a, b)) = best_stretch(line, run, chars, lo, hi) else {
+        return;
+    };
+    let (start, end) = (run.offsets[a].0, run.offsets[b].0);
+    let reading: String = chars[a..b].iter().flatten().collect();
+    // (Alone: a single character that gains is no evidence, however
+    // much the line around it is mis-decoded.)
+    let v = verdict(&line[start..end], &reading);
+    best_pieces(line, run, chars, lo, a, found);
+    if v == Verdict::Plausible {
+        found.push((start, end, reading, v));
+    }
+    best_pieces(line, run, chars, b, hi, found);
+}
+
+/// The stretch of `run[lo..hi]` (character indices) where the weights of
+/// the reading exceed those of the text by the most (the largest sum of
+/// gains, Kadane's way); `None` when no stretch gains.
+fn best_stretch(
+    line: &str,
+    run: &Run,
+    chars: &[Option<char>],
+    lo: usize,
+    hi: usize,
+) -> Option<(usize, usize)> {
+    let text: Vec<char> = line[run.offsets[0].0..run.offsets[run.len()].0].chars().collect();
+    let read: Vec<char> = chars.iter().map(|c| c.unwrap_or('\u{FFFD}')).collect();
+    let (old, new) = (weights(&text), weights(&read));
+    let mut best: Option<(i64, usize, usize)> = None;
+    let (mut sum, mut from) = (0i64, lo);
+    for i in lo..hi {
+        let Some(c) = chars[i] else {
+            (sum, from) = (0, i + 1);
+            continue;
+        };
+        let gain = if c.is_ascii() { 0 } else { i64::from(new[i] - old[i]) };
+        if sum <= 0 {
+            (sum, from) = (0, i);
+        }
+        sum += gain;
+        if sum > 0 && best.is_none_or(|(s, _, _)| sum > s) {
+            best = Some((sum, from, i + 1));
+        }
+    }
+    best.map(|(_, a, b)| (a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf8_as_gbk(s: &str) -> String {
+        GBK.decode_without_bom_handling(s.as_bytes()).0.into_owned()
+    }
+
+    fn big5_as_gbk(s: &str) -> String {
+        GBK.decode_without_bom_handling(&BIG5.encode(s).0).0.into_owned()
+    }
+
+    fn gbk_as_big5(s: &str) -> String {
+        BIG5.decode_without_bom_handling(&GBK.encode(s).0).0.into_owned()
+    }
+
+    #[test]
+    fn the_corruptions() {
+        assert_eq!(utf8_as_gbk("你好"), "浣犲ソ");
+        assert_eq!(big5_as_gbk("中文"), "いゅ");
+        assert_eq!(gbk_as_big5("中文"), "笢恅");
+    }
+
+    #[test]
+    fn utf8_read_as_gbk() {
+        assert_eq!(repair("浣犲ソ"), "你好");
+        assert_eq!(repair("棣欐腐鐢熺敘鍔涗績閫插眬"), "香港生產力促進局");
+        // ASCII inside the piece, on a byte boundary of the reading.
+        let s = "香港2023年的AI產業發展";
+        assert_eq!(repair(&utf8_as_gbk(s)), s);
+    }
+
+    #[test]
+    fn a_mis_decoded_title_over_a_clean_body() {
+        let title = "香港人工智能產業發展研究";
+        let body = "生產力局今天公布研究結果。";
+        let text = format!("{}\n{body}\n", utf8_as_gbk(title));
+        assert_eq!(repair(&text), format!("{title}\n{body}\n"));
+        assert_eq!(repair_counted(&text).1, 1);
+        // On one line: the garbled head (an even number of bytes) before
+        // clean text.
+        let head = "生產力局今天公布了，";
+        let line = format!("{}{body}", utf8_as_gbk(head));
+        assert_eq!(repair(&line), format!("{head}{body}"));
+        // An odd number: the last byte, alone at the end of the garbled
+        // head, was lost with the `，` it ended.
+        let line = format!("{}{body}", utf8_as_gbk("生產力局今天公布，"));
+        assert_eq!(repair(&line), format!("生產力局今天公布\u{FFFD}{body}"));
+    }
+
+    #[test]
+    fn a_lost_byte_becomes_one_replacement_character() {
+        // Nine bytes: the last one, paired with the line end, is lost.
+        let bad = utf8_as_gbk("生產力\n");
+        assert_eq!(bad, "鐢熺敘鍔\u{FFFD}\n");
+        assert_eq!(repair(&bad), "生產\u{FFFD}\n");
+        // Paired with an ASCII letter, the byte is kept: nothing lost.
+        let bad = utf8_as_gbk("生產力A");
+        assert_eq!(repair(&bad), "生產力A");
+    }
+
+    #[test]
+    fn big5_read_as_gbk() {
+        let s = "香港生產力促進局今天公布研究結果";
+        assert_eq!(repair(&big5_as_gbk(s)), s);
+        // Only the first sentence garbled.
+        let (head, tail) = ("香港生產力促進局，", "今天公布研究結果。");
+        assert_eq!(repair(&format!("{}{tail}", big5_as_gbk(head))), format!("{head}{tail}"));
+    }
+
+    #[test]
+    fn gbk_read_as_big5() {
+        let s = "香港生产力促进局今天公布研究结果";
+        assert_eq!(repair(&gbk_as_big5(s)), s);
+        let (head, tail) = ("香港生产力促进局，", "今天公布研究结果。");
+        assert_eq!(repair(&format!("{}{tail}", gbk_as_big5(head))), format!("{head}{tail}"));
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        for clean in [
+            "香港生產力促進局（生產力局）今天公布研究結果。",
+            "香港生产力促进局今天公布研究结果。",
+            "佢哋聽日會去旺角食嘢，你嚟唔嚟呀？阮兜佇台南，逐工攏愛食一碗擔仔麵。",
+            "日本語のテキストも混ざっています。カタカナ、ひらがな。한국어 문장도 함께 있습니다.",
+            "Dündar、Benoît 與 François 在 São Paulo 見面。€100 ± 5 °C，½ × ¼ ≤ π",
+            "魑魅魍魎，饕餮，龘靐齉爩。┌─┐ ①②③ αβγ абв",
+            "",
+        ] {
+            assert!(matches!(repair(clean), Cow::Borrowed(_)), "{clean:?} -> {:?}", repair(clean));
+        }
+    }
+
+    #[test]
+    fn the_weights_and_the_rule() {
+        assert_eq!(weight('的'), 2);
+        assert_eq!(weight('ソ'), 1);
+        assert_eq!(weight('\u{E000}'), -2);
+        assert!(rare('浣') && !rare('你') && !rare('é'));
+        assert!(plausible("浣犲ソ", "你好"));
+        assert!(!plausible("你好", "浣犲ソ"));
+        // One character is too little.
+        assert!(!plausible("浣犲", "你"));
+        assert!(suspect("浣犲ソ") && !suspect("你好，世界"));
+    }
+
+    #[test]
+    fn any_text_no_panic() {
+        for s in ["\u{FFFD}", "浣\u{FFFD}", "\u{FFFD}浣犲", "浣犲\n\u{FFFD}", "€€€浣犲", "ソソソ"]
+        {
+            let _ = repair(s);
+        }
+    }
+}
