@@ -89,6 +89,15 @@ pub(crate) fn may_repair(text: &str) -> bool {
     memchr::memchr3(0xC3, 0xCC, 0xCD, text.as_bytes()).is_some()
 }
 
+/// Whether [`repair`] may act on `text` or on text made of it by the
+/// rewrites of the later stages: a character a single-byte repair can
+/// start at ([`may_repair`]), or two rare characters for the double-byte
+/// one ([`cjk`]). Text without either is passed by at once.
+#[inline]
+pub(crate) fn may_repair_any(text: &str) -> bool {
+    may_repair(text) || cjk::rare_count(&[text]) == 2
+}
+
 /// [`repair`], also counting the spans repaired (in the first pass that
 /// touched them): the single-byte repair, then the double-byte one
 /// ([`cjk`]).
@@ -410,7 +419,11 @@ pub(crate) fn reads_mis_decoded(a: char, b: char) -> bool {
 /// written `C3 xx`) is passed by at once.
 pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
     let has_lead = |s: &str| memchr::memchr(0xC3, s.as_bytes()).is_some();
-    let Some((b0, b1, a)) = junction(before, after, has_lead) else { return false };
+let Some((b0, b1, a)) =
+        junction(before, after, |p| p.iter().any(|s| has_lead(s)) || cjk::rare_count(p) == 2)
+    else {
+        return false;
+    };
     let glued = format!("{b0}{b1}{a}");
     let spaced = format!("{b0}{b1} {a}");
     match repair(&glued) {
@@ -428,13 +441,13 @@ pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
 fn junction<'a>(
     before: [&'a str; 2],
     after: &'a str,
-    may_start: impl Fn(&str) -> bool,
+    may_start: impl Fn(&[&str; 3]) -> bool,
 ) -> Option<(&'a str, &'a str, &'a str)> {
     let b1 = tail(before[1], SIDE);
     let b0 = tail(before[0], SIDE - b1.len());
     let a = head(after, SIDE);
     let empty = a.is_empty() || (b0.is_empty() && b1.is_empty());
-    (!empty && (may_start(b0) || may_start(b1) || may_start(a))).then_some((b0, b1, a))
+    (!empty && may_start(&[b0, b1, a])).then_some((b0, b1, a))
 }
 
 /// Whether writing one space for the whitespace run `run` between
@@ -445,7 +458,10 @@ fn junction<'a>(
 /// The repair is the oracle, on [`SIDE`] bytes each side; spaces and tabs
 /// aside, the two texts must repair alike.
 pub(crate) fn single_space_repairs(before: [&str; 2], run: &str, after: &str) -> bool {
-    let Some((b0, b1, a)) = junction(before, after, may_repair) else { return false };
+    let Some((b0, b1, a)) = junction(before, after, |p| p.iter().any(|s| may_repair(s)) || cjk::rare_count(p) == 2)
+    else {
+        return false;
+    };
     let strip = |s: &str| s.replace([' ', '\t'], "");
     match repair(&format!("{b0}{b1} {a}")) {
         Cow::Borrowed(_) => false,
@@ -463,7 +479,7 @@ pub(crate) fn join_changes_repair(before: &str, join: &str, after: &str) -> bool
     let (b, a) = (tail(before, SIDE), head(after, SIDE));
     // A repair starts at a character written `C3 xx`, or at a letter with
     // a combining mark (`CC xx`, `CD xx`): text with neither is passed by.
-    if a.is_empty() || b.is_empty() || !(may_repair(b) || may_repair(a)) {
+    if a.is_empty() || b.is_empty() || !(may_repair(b) || may_repair(a) || cjk::rare_count(&[b, a]) == 2) {
         return false;
     }
     match repair(&format!("{b}{join}{a}")) {
@@ -483,7 +499,12 @@ pub(crate) fn rewrite_changes_repair(before: [&str; 2], old: &str, new: &str, af
     let b1 = tail(before[1], SIDE);
     let b0 = tail(before[0], SIDE - b1.len());
     let a = head(after, SIDE);
-    if !(may_repair(b0) || may_repair(b1) || may_repair(a) || may_repair(new)) {
+    if !(may_repair(b0)
+        || may_repair(b1)
+        || may_repair(a)
+        || may_repair(new)
+        || cjk::rare_count(&[b0, b1, new, a]) == 2)
+    {
         return false;
     }
     let now = format!("{b0}{b1}{new}{a}");

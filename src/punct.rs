@@ -136,9 +136,10 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     // Links and inline code are copied as they are (see `crate::links`).
     let links = crate::links::verbatim_spans(line);
     let mut next_link = 0;
-    // Only a line with a character a mis-decoded run starts with can have
-    // one for a rewrite to complete (no rule writes such a character).
-    let may_repair = crate::mojibake::may_repair(line);
+    // Only a line with a character a mis-decoded run starts with, or with
+    // two rare characters, can have one for a rewrite to complete (no rule
+    // writes such a character).
+    let may_repair = crate::mojibake::may_repair_any(line);
     loop {
         let next_pending = pending.iter().map(|&(p, _)| p).min();
         let Some(i) = [next_candidate(line, at, phase), next_pending].into_iter().flatten().min() else {

@@ -404,7 +404,7 @@ impl Spacer {
             // text (see `mojibake::glue_repairs`): read on the text as
             // written so far, earlier gaps taken out.
             if decision == Decision::Remove
-                && *may_repair.get_or_insert_with(|| crate::mojibake::may_repair(line))
+                && *may_repair.get_or_insert_with(|| crate::mojibake::may_repair_any(line))
                 && crate::mojibake::glue_repairs(edit.before(ws), &line[ws_end..])
             {
                 decision = Decision::Keep;
@@ -413,7 +413,7 @@ impl Spacer {
             // mis-decoded no-break space (`mojibake::single_space_repairs`).
             if decision == Decision::Single
                 && &line[ws..ws_end] != " "
-                && *may_repair.get_or_insert_with(|| crate::mojibake::may_repair(line))
+                && *may_repair.get_or_insert_with(|| crate::mojibake::may_repair_any(line))
                 && crate::mojibake::single_space_repairs(edit.before(ws), &line[ws..ws_end], &line[ws_end..])
             {
                 decision = Decision::Keep;

@@ -45,18 +45,27 @@
 //! of their less frequent levels 0, any other ideograph −1; Chinese
 //! punctuation, kana and Hangul 1; private use, U+FFFD, C1 controls, box
 //! drawing and the rarer ideograph blocks −2; anything else 0. The repaired
-//! piece must have at least two non-ASCII characters, weigh at least 1.2 a
-//! character on average, and at least 1 a character more than the text it
-//! replaces. Clean Chinese weighs 1.6 to 2 a character; mojibake weighs
-//! about 0, so the rule is far from both, and it is the same for every
-//! reading.
+//! piece must have at least two non-ASCII characters (six read in the
+//! other double-byte codec, where any character reads as something), weigh
+//! at least 1.2 a character on average, and at least 1 a character more
+//! than the text it replaces; and the text it replaces must be made of
+//! ideographs (and private-use characters) for half of it at least —
+//! punctuation and symbols alone are text. A letter of an alphabet or a
+//! syllabary next to another of its script is part of a word and weighs 2
+//! (`Ελληνικά`, `lên`, `テキスト` stay). Clean Chinese weighs 1.6 to 2 a
+//! character; mojibake weighs about 0, so the rule is far from both, and
+//! it is the same for every reading. A piece cut short by a lost byte
+//! (`鈥�` for `•`) needs only the rule, and a repaired piece on its line.
 //!
 //! # Never damaging clean text
 //!
 //! Clean text passes a test in one scan: mojibake always has rare
 //! characters close together (two among three non-ASCII characters in a
-//! row, from a 21 KB table), which clean text of any kind seldom has; a
-//! line without that is not looked at. When a clean line does have it, its
+//! row, from a 4 KB bit table for U+3000–U+9FFF), which clean text of any
+//! kind seldom has; a line without that is not looked at. The other stages
+//! keep what they rewrite from making a repair appear: their oracles (a
+//! space taken out, lines joined, a mark rewritten) consult this repair too
+//! wherever two rare characters are near. When a clean line does have it, its
 //! characters written in GBK are not valid UTF-8 for more than a character
 //! or two, and read in the other codec they are no more plausible than
 //! they are: the weights decide. Repaired text weighs at least 1.2 a
@@ -66,8 +75,12 @@
 //! ```
 //! use zh_clean::mojibake::cjk::repair;
 //! assert_eq!(repair("棣欐腐鐢熺敘鍔涗績閫插眬"), "香港生產力促進局"); // UTF-8 read as GBK
-//! assert_eq!(repair("�淮浈筒￥O玃秈Ы"), "香港生產力促進局"); // Big5 read as GBK
-//! assert_eq!(repair("眅誠汜家薯棻筳擁"), "香港生产力促进局"); // GBK read as Big5
+//! use encoding_rs::{BIG5, GBK};
+//! let misread = |from: &'static encoding_rs::Encoding, to: &'static encoding_rs::Encoding, s: &str| {
+//!     to.decode_without_bom_handling(&from.encode(s).0).0.into_owned()
+//! };
+//! assert_eq!(repair(&misread(BIG5, GBK, "香港生產力促進局")), "香港生產力促進局");
+//! assert_eq!(repair(&misread(GBK, BIG5, "香港生产力促进局")), "香港生产力促进局");
 //! assert!(matches!(repair("香港生產力促進局"), std::borrow::Cow::Borrowed(_)));
 //! ```
 
@@ -90,8 +103,11 @@ const READINGS: [Reading; 3] = [
     Reading { read: BIG5, written: GBK },
 ];
 
-/// The fewest non-ASCII characters a repaired piece has.
+/// The fewest non-ASCII characters a repaired piece has: read as UTF-8,
+/// whose bytes are seldom valid by chance, and read in the other
+/// double-byte codec, where any character reads as something.
 const MIN_CHARS: i64 = 2;
+const MIN_CHARS_DOUBLE_BYTE: i64 = 6;
 
 /// `text` with its pieces mis-decoded by a Chinese codec repaired (see the
 /// module docs); borrowed when there is nothing to repair.
@@ -101,43 +117,129 @@ pub fn repair(text: &str) -> Cow<'_, str> {
 
 /// [`repair`], also counting the pieces repaired.
 pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
-    if !suspect(text) {
-        return (Cow::Borrowed(text), 0);
-    }
-    let mut out = Cow::Borrowed(text);
+    let mut out = String::new();
+    let mut copied = 0;
     let mut pieces = 0;
-    for reading in READINGS {
-        if let Some((next, n)) = repair_reading(&out, reading) {
-            out = Cow::Owned(next);
+    let mut from = 0;
+    while let Some((start, end)) = next_suspect_line(text, from) {
+        if let Some((fixed, n)) = repair_line_all(&text[start..end]) {
+            out.push_str(&text[copied..start]);
+            out.push_str(&fixed);
+            copied = end;
             pieces += n;
         }
+        from = end;
     }
-    (out, pieces)
+    if pieces == 0 {
+        return (Cow::Borrowed(text), 0);
+    }
+    out.push_str(&text[copied..]);
+    (Cow::Owned(out), pieces)
 }
 
-/// Whether `text` has two rare characters among three non-ASCII ones in a
-/// row, which all mojibake of these readings has (see the module docs).
-fn suspect(text: &str) -> bool {
-    // The index (among non-ASCII characters) of the last rare one; far
-    // back at first.
-    let mut last = i64::MIN / 2;
-    let mut i = 0i64;
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c == '\n' {
-                last = i64::MIN / 2;
+/// The first line of `text` from byte `from` on (a line start) that has two
+/// rare characters among three non-ASCII ones in a row, which all mojibake
+/// of these readings has (see the module docs): its start and end (after
+/// its line end). One scan of the text in all.
+fn next_suspect_line(text: &str, from: usize) -> Option<(usize, usize)> {
+    let (bytes, table) = (text.as_bytes(), rare_table());
+    // Whether each of the last three non-ASCII characters of the line was
+    // rare, the last in the lowest bit.
+    let mut last3 = 0u8;
+    let (mut line_start, mut at) = (from, from);
+    while at < bytes.len() {
+        // Runs of characters U+3000–U+9FFF (most of Chinese text), three
+        // bytes at a time.
+        for chunk in bytes[at..].chunks_exact(3) {
+            let &[x @ 0xE3..=0xE9, y, z] = chunk else { break };
+            at += 3;
+            let rare = rare_in_table(table, x, y, z);
+            last3 = (last3 << 1) | u8::from(rare);
+            if rare && last3 & 0b110 != 0 {
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n + 1);
+                return Some((line_start, end));
+            }
+        }
+        let Some(&x) = bytes.get(at) else { break };
+        let rare = if let [0xE3..=0xE9, y, z, ..] = bytes[at..] {
+            at += 3;
+            rare_in_table(table, x, y, z)
+        } else if x < 0x80 {
+            at += 1;
+            if x == b'\n' {
+                (last3, line_start) = (0, at);
             }
             continue;
+        } else {
+            let (rare, len) = rare_elsewhere(&text[at..]);
+            at += len;
+            rare
+        };
+        last3 = (last3 << 1) | u8::from(rare);
+        // This one and one of the two before it.
+        if rare && last3 & 0b110 != 0 {
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n + 1);
+            return Some((line_start, end));
         }
-        if rare(c) {
-            if i - last <= 2 {
-                return true;
-            }
-            last = i;
-        }
-        i += 1;
     }
-    false
+    None
+}
+
+/// Every reading repaired on one line, in order: `None` when nothing
+/// changes, otherwise the new line and the number of pieces repaired.
+fn repair_line_all(line: &str) -> Option<(String, usize)> {
+    let mut out: Option<String> = None;
+    let mut pieces = 0;
+    for reading in READINGS {
+        let current = out.as_deref().unwrap_or(line);
+        let found = repair_line(current, reading);
+        if found.is_empty() {
+            continue;
+        }
+        let mut next = String::with_capacity(current.len());
+        let mut copied = 0;
+        for (start, end, repaired) in &found {
+            next.push_str(&current[copied..*start]);
+            next.push_str(repaired);
+            copied = *end;
+        }
+        next.push_str(&current[copied..]);
+        pieces += found.len();
+        out = Some(next);
+    }
+    out.map(|o| (o, pieces))
+}
+
+/// Whether `text` has a line [`next_suspect_line`] finds.
+#[cfg(test)]
+fn suspect(text: &str) -> bool {
+    next_suspect_line(text, 0).is_some()
+}
+
+/// How many rare characters `pieces` have together, counting up to two:
+/// text with fewer than two has nothing for the repair to act on, however
+/// the pieces are put together (the other stages' oracles,
+/// `glue_repairs` and the like, pass it by at once).
+pub(crate) fn rare_count(pieces: &[&str]) -> usize {
+    let table = rare_table();
+    let mut n = 0;
+    for piece in pieces {
+        let bytes = piece.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at] < 0x80 {
+                at += 1;
+                continue;
+            }
+            let (rare, len) = rare_at(piece, bytes, table, at);
+            n += usize::from(rare);
+            if n == 2 {
+                return n;
+            }
+            at += len;
+        }
+    }
+    n
 }
 
 /// Whether `c` weighs 0 or less and is no letter of a Latin alphabet: what
@@ -145,29 +247,63 @@ fn suspect(text: &str) -> bool {
 #[inline]
 fn rare(c: char) -> bool {
     let u = u32::from(c);
-    if (HAN_FIRST..=HAN_LAST).contains(&u) {
-        let i = (u - HAN_FIRST) as usize;
-        return rare_han()[i / 64] & (1 << (i % 64)) != 0;
+    if (TABLE_FIRST..=TABLE_LAST).contains(&u) {
+        let i = (u - TABLE_FIRST) as usize;
+        return rare_table()[i / 64] & (1 << (i % 64)) != 0;
     }
     u >= 0x370 && weight(c) <= 0
 }
 
-const HAN_FIRST: u32 = 0x4E00;
-const HAN_LAST: u32 = 0x9FFF;
+/// First and last code points of the table of rare characters: the
+/// characters written `E3 xx xx` to `E9 xx xx` (CJK punctuation, kana,
+/// Extension A, the main ideograph block), most characters of Chinese text.
+const TABLE_FIRST: u32 = 0x3000;
+const TABLE_LAST: u32 = 0x9FFF;
+/// One word of the table per lead and second byte (448 of them), padded
+/// to a power of two so that an index is masked, not checked.
+const TABLE_WORDS: usize = 512;
 
-/// The ideographs of U+4E00–U+9FFF that weigh 0 or less, as a bit set.
-fn rare_han() -> &'static [u64] {
-    static SET: OnceLock<Vec<u64>> = OnceLock::new();
-    SET.get_or_init(|| {
-        let mut set = vec![0u64; ((HAN_LAST - HAN_FIRST + 1) as usize).div_ceil(64)];
-        for u in HAN_FIRST..=HAN_LAST {
-            if char::from_u32(u).is_some_and(|c| crate::decode::han_weight(c) <= 0) {
-                let i = (u - HAN_FIRST) as usize;
-                set[i / 64] |= 1 << (i % 64);
+/// Which characters U+3000–U+9FFF are rare, one bit each; built once.
+fn rare_table() -> &'static [u64; TABLE_WORDS] {
+    static TABLE: OnceLock<[u64; TABLE_WORDS]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0u64; TABLE_WORDS];
+        for u in TABLE_FIRST..=TABLE_LAST {
+            let rare = char::from_u32(u).is_some_and(|c| match u {
+                0x4E00..=0x9FFF => crate::decode::han_weight(c) <= 0,
+                _ => weight(c) <= 0,
+            });
+            if rare {
+                let i = (u - TABLE_FIRST) as usize;
+                table[i / 64] |= 1 << (i % 64);
             }
         }
-        set
+        table
     })
+}
+
+/// Whether the character written `x y z` (a lead E3–E9: U+3000–U+9FFF)
+/// is rare: the lead and the second byte pick a word of the table, the
+/// third byte a bit. The fast path of the scans.
+#[inline(always)]
+fn rare_in_table(table: &[u64; TABLE_WORDS], x: u8, y: u8, z: u8) -> bool {
+    let word = ((usize::from(x.wrapping_sub(0xE3)) << 6) | usize::from(y & 0x3F)) & (TABLE_WORDS - 1);
+    (table[word] >> (z & 0x3F)) & 1 != 0
+}
+
+/// Whether the character that starts at byte `at` of `text` (a character
+/// boundary, not ASCII) is rare, and its length.
+#[inline(always)]
+fn rare_at(text: &str, bytes: &[u8], table: &[u64; TABLE_WORDS], at: usize) -> (bool, usize) {
+    if let [x @ 0xE3..=0xE9, y, z, ..] = bytes[at..] {
+        return (rare_in_table(table, x, y, z), 3);
+    }
+    rare_elsewhere(&text[at..])
+}
+
+/// [`rare`] of the first character of `s` (not empty), and its length.
+fn rare_elsewhere(s: &str) -> (bool, usize) {
+    s.chars().next().map_or((false, 1), |c| (rare(c), c.len_utf8()))
 }
 
 /// How much `c` speaks for text being Chinese (see the module docs).
@@ -202,10 +338,13 @@ fn script(c: char) -> Option<u8> {
 /// `テキスト` are text); alone among characters of other scripts, it
 /// weighs what [`weight`] says (mojibake mixes scripts at every
 /// character).
-fn weights(chars: &[char]) -> Vec<i32> {
+fn weights(chars: &[char], alphabets: bool) -> Vec<i32> {
     (0..chars.len())
         .map(|i| {
             let c = chars[i];
+            if !alphabets && script(c).is_some_and(|s| s < 3) {
+                return weight(c);
+            }
             let same = |j: Option<usize>| {
                 j.and_then(|j| chars.get(j)).is_some_and(|&d| script(d).is_some() && script(d) == script(c))
             };
@@ -215,12 +354,15 @@ fn weights(chars: &[char]) -> Vec<i32> {
 }
 
 /// The sum of the weights in context of the non-ASCII characters of `s`
-/// (U+FFFD aside), and how many there are.
-fn weigh(s: &str) -> (i64, i64) {
+/// (U+FFFD aside), and how many there are; words of Latin, Greek and
+/// Cyrillic letters count as words only with `alphabets` (in the text as
+/// it stands, not in a reading: these readings give Chinese, Japanese or
+/// Korean, and random bytes read as UTF-8 give Latin letters).
+fn weigh(s: &str, alphabets: bool) -> (i64, i64) {
     let chars: Vec<char> = s.chars().collect();
     chars
         .iter()
-        .zip(weights(&chars))
+        .zip(weights(&chars, alphabets))
         .filter(|(c, _)| !c.is_ascii() && **c != '\u{FFFD}')
         .fold((0, 0), |(w, n), (_, x)| (w + i64::from(x), n + 1))
 }
@@ -239,53 +381,45 @@ enum Verdict {
     Supported,
 }
 
-/// How far `reading` may replace `text` (see [`Verdict`]).
-fn verdict(text: &str, reading: &str) -> Verdict {
-    let (w, n) = weigh(reading);
-    let (w0, n0) = weigh(text);
+/// How far `reading` may replace `text` (see [`Verdict`]), a piece of
+/// `min` non-ASCII characters or more being plausible on its own.
+fn verdict(text: &str, reading: &str, min: i64) -> Verdict {
+    let (w, n) = weigh(reading, false);
+    let (w0, n0) = weigh(text, true);
     if n0 == 0 {
         return Verdict::No;
     }
     // w / n >= 1.2 and w / n - w0 / n0 >= 1, in integers.
     let rule = 5 * w >= 6 * n && w * n0 - w0 * n >= n * n0;
+    // Mojibake of these readings is made of ideographs (and private-use
+    // characters) mostly: punctuation and symbols alone are text.
+    // And the piece itself has rare characters close together, so that
+    // the decision is the piece's own, whatever the rest of its line.
+    let made_of_ideographs = {
+        let k = ideographs(text);
+        k >= 2 && 2 * k >= n0 && next_suspect_line(text, 0).is_some()
+    };
     match n {
         0 if w0 <= 0 => Verdict::Supported,
         0 => Verdict::No,
         _ if !rule => Verdict::No,
-        _ if n >= MIN_CHARS => Verdict::Plausible,
+        _ if n >= min && made_of_ideographs => Verdict::Plausible,
+        _ if n >= min => Verdict::No,
         _ => Verdict::Supported,
     }
+}
+
+/// How many ideographs and private-use characters `s` has.
+fn ideographs(s: &str) -> i64 {
+    s.chars()
+        .filter(|&c| matches!(u32::from(c), 0x3400..=0x9FFF | 0xE000..=0xFAFF | 0x20000..=0x3FFFF))
+        .count() as i64
 }
 
 /// Whether `reading` may replace `text` on its own.
 #[cfg(test)]
 fn plausible(text: &str, reading: &str) -> bool {
-    verdict(text, reading) == Verdict::Plausible
-}
-
-/// One reading repaired over the whole text: `None` when nothing changes,
-/// otherwise the new text and the number of pieces repaired.
-fn repair_reading(text: &str, reading: Reading) -> Option<(String, usize)> {
-    let mut out = String::new();
-    let mut copied = 0;
-    let mut pieces = 0;
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        if suspect(line) {
-            for (start, end, repaired) in repair_line(line, reading) {
-                out.push_str(&text[copied..at + start]);
-                out.push_str(&repaired);
-                copied = at + end;
-                pieces += 1;
-            }
-        }
-        at += line.len();
-    }
-    if pieces == 0 {
-        return None;
-    }
-    out.push_str(&text[copied..]);
-    Some((out, pieces))
+    verdict(text, reading, MIN_CHARS) == Verdict::Plausible
 }
 
 /// A run of characters the wrong codec writes back exactly: their bytes,
@@ -311,7 +445,8 @@ fn repair_line(line: &str, reading: Reading) -> Vec<(usize, usize, String)> {
             utf8_pieces(line, &run, &mut found);
         } else {
             let chars = read_pairs(&run, reading.written);
-            best_pieces(line, &run, &chars, 0, run.len(), &mut found);
+            let gains = gains(line, &run, &chars);
+            best_pieces(line, &run, &chars, &gains, (0, run.len()), &mut found);
         }
     }
     if !found.iter().any(|p| p.3 == Verdict::Plausible) {
@@ -416,7 +551,7 @@ fn utf8_pieces(line: &str, run: &Run, found: &mut Vec<Piece>) {
             let start = run.offsets[p].0;
             let reading = format!("{valid}\u{FFFD}");
             let end = text_end + '\u{FFFD}'.len_utf8();
-            let v = verdict(&line[start..end], &reading);
+            let v = verdict(&line[start..end], &reading, MIN_CHARS);
             if v != Verdict::No {
                 found.push((start, end, reading, v));
                 return;
@@ -425,7 +560,7 @@ fn utf8_pieces(line: &str, run: &Run, found: &mut Vec<Piece>) {
         if q > p {
             let (start, end) = (run.offsets[p].0, run.offsets[q].0);
             let reading = &valid[..run.offsets[q].1 - from];
-            let v = verdict(&line[start..end], reading);
+            let v = verdict(&line[start..end], reading, MIN_CHARS);
             if v != Verdict::No {
                 found.push((start, end, reading.to_owned(), v));
             }
@@ -452,47 +587,58 @@ fn read_pairs(run: &Run, codec: &'static Encoding) -> Vec<Option<char>> {
         .collect()
 }
 
+/// What reading each character of a run in the other double-byte codec
+/// gains: the weight in context of what it reads as, less that of the
+/// character as it stands (0 for ASCII); `None` where the other codec has
+/// no character.
+fn gains(line: &str, run: &Run, chars: &[Option<char>]) -> Vec<Option<i64>> {
+    let text: Vec<char> = line[run.offsets[0].0..run.offsets[run.len()].0].chars().collect();
+    let read: Vec<char> = chars.iter().map(|c| c.unwrap_or('\u{FFFD}')).collect();
+    let (old, new) = (weights(&text, true), weights(&read, false));
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.map(|c| if c.is_ascii() { 0 } else { i64::from(new[i] - old[i]) }))
+        .collect()
+}
+
 /// The pieces of `run[lo..hi]` read in the other double-byte codec: the
 /// stretch where the reading gains most over the text as it stands, if
 /// plausible, then the same on each side of it. Characters the other codec
 /// has none for end a stretch.
-fn best_pieces(line: &str, run: &Run, chars: &[Option<char>], lo: usize, hi: usize, found: &mut Vec<Piece>) {
-    let Some((a, b)) = best_stretch(line, run, chars, lo, hi) else {
+fn best_pieces(
+    line: &str,
+    run: &Run,
+    chars: &[Option<char>],
+    gains: &[Option<i64>],
+    (lo, hi): (usize, usize),
+    found: &mut Vec<Piece>,
+) {
+    let Some((a, b)) = best_stretch(gains, lo, hi) else {
         return;
     };
     let (start, end) = (run.offsets[a].0, run.offsets[b].0);
     let reading: String = chars[a..b].iter().flatten().collect();
     // (Alone: a single character that gains is no evidence, however
     // much the line around it is mis-decoded.)
-    let v = verdict(&line[start..end], &reading);
-    best_pieces(line, run, chars, lo, a, found);
+    let v = verdict(&line[start..end], &reading, MIN_CHARS_DOUBLE_BYTE);
+    best_pieces(line, run, chars, gains, (lo, a), found);
     if v == Verdict::Plausible {
         found.push((start, end, reading, v));
     }
-    best_pieces(line, run, chars, b, hi, found);
+    best_pieces(line, run, chars, gains, (b, hi), found);
 }
 
-/// The stretch of `run[lo..hi]` (character indices) where the weights of
-/// the reading exceed those of the text by the most (the largest sum of
-/// gains, Kadane's way); `None` when no stretch gains.
-fn best_stretch(
-    line: &str,
-    run: &Run,
-    chars: &[Option<char>],
-    lo: usize,
-    hi: usize,
-) -> Option<(usize, usize)> {
-    let text: Vec<char> = line[run.offsets[0].0..run.offsets[run.len()].0].chars().collect();
-    let read: Vec<char> = chars.iter().map(|c| c.unwrap_or('\u{FFFD}')).collect();
-    let (old, new) = (weights(&text), weights(&read));
+/// The stretch of `gains[lo..hi]` with the largest sum (Kadane's way), as
+/// character indices; `None` when no stretch gains.
+fn best_stretch(gains: &[Option<i64>], lo: usize, hi: usize) -> Option<(usize, usize)> {
     let mut best: Option<(i64, usize, usize)> = None;
     let (mut sum, mut from) = (0i64, lo);
-    for i in lo..hi {
-        let Some(c) = chars[i] else {
+    for (i, gain) in gains.iter().enumerate().take(hi).skip(lo) {
+        let Some(gain) = *gain else {
             (sum, from) = (0, i + 1);
             continue;
         };
-        let gain = if c.is_ascii() { 0 } else { i64::from(new[i] - old[i]) };
         if sum <= 0 {
             (sum, from) = (0, i);
         }
