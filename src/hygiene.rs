@@ -104,10 +104,32 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 /// [`clean`], also counting the characters it removed or replaced (NFC
 /// recompositions not included).
 pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
+    match scan::<false>(text) {
+        Some(out) => out,
+        None => unreachable!("a scan that does not watch never stops"),
+    }
+}
+
+/// [`clean_counted`], in the same scan watching for a line the double-byte
+/// encoding repair would look at ([`crate::mojibake::cjk`]): `None` as soon
+/// as one is met, the repair's decision having to come first (see
+/// [`crate::prepare_text`]). Text with no such line is text that repair
+/// leaves alone, so clean text is read once for both stages.
+pub(crate) fn clean_counted_watching(text: &str) -> Option<(Cow<'_, str>, usize)> {
+    scan::<true>(text)
+}
+
+/// The one scan of [`clean_counted`]; with `WATCH`, `None` at the first
+/// line the double-byte repair would look at.
+fn scan<const WATCH: bool>(text: &str) -> Option<(Cow<'_, str>, usize)> {
     if text.contains(['\u{200C}', '\u{200D}']) {
+        // Rare enough to leave the watching to the repair itself.
+        if WATCH && crate::mojibake::cjk::suspect(text) {
+            return None;
+        }
         let out = clean_with_joiners(text);
         let n = usize::from(matches!(out, Cow::Owned(_)));
-        return (out, n);
+        return Some((out, n));
     }
     // One scan: characters that need an action are replaced in place (the
     // unchanged runs between them are copied in bulk, or not at all when
@@ -116,13 +138,19 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
     // was seen.
     let bytes = text.as_bytes();
     let mut edit = Edit::new(text);
+    let mut watch = crate::mojibake::cjk::Watch::new();
     let mut maybe_not_nfc = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
             match b {
-                b'\n' | b'\t' => {}
+                b'\n' => {
+                    if WATCH {
+                        watch.line_end();
+                    }
+                }
+                b'\t' => {}
                 b'\r' => {
                     let lf = bytes.get(i + 1) == Some(&b'\n');
                     edit.replace(i, i + 1, if lf { "" } else { "\n" });
@@ -137,10 +165,30 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
         // The main blocks of ideographs and U+3000–U+303F (CJK punctuation)
         // are kept and NFC-stable: skip them whole.
         if crate::bytes::ideograph_at(bytes, i) || crate::bytes::cjk_symbol_at(bytes, i) {
-            i += 3;
+            if !WATCH {
+                i += 3;
+                continue;
+            }
+            // Watching, the whole run is taken in one loop, each character
+            // looked up in the repair's table of rare characters.
+            for chunk in bytes[i..].chunks_exact(3) {
+                let &[x, y, z] = chunk else { break };
+                let skipped =
+                    (0xE5..=0xE9).contains(&x) || (x == 0xE4 && y != 0xB7) || (x == 0xE3 && y == 0x80);
+                if !skipped {
+                    break;
+                }
+                if watch.in_table(x, y, z) {
+                    return None;
+                }
+                i += 3;
+            }
             continue;
         }
         let (c, len) = crate::bytes::decode_at(text, i);
+        if WATCH && watch.other(c) {
+            return None;
+        }
         match action(c) {
             Action::Keep => maybe_not_nfc |= !nfc_stable(c),
             Action::Drop | Action::Joiner => edit.replace(i, i + len, ""),
@@ -157,9 +205,9 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
     let changes = edit.changes();
     let out = edit.finish();
     if maybe_not_nfc && is_nfc_quick(out.chars()) != IsNormalized::Yes && !out.nfc().eq(out.chars()) {
-        return (Cow::Owned(out.nfc().collect()), changes + 1);
+        return Some((Cow::Owned(out.nfc().collect()), changes + 1));
     }
-    (out, changes)
+    Some((out, changes))
 }
 
 /// Characters NFC leaves alone whatever surrounds them: no decomposition, no

@@ -585,6 +585,40 @@ fn chain(text: Cow<'_, str>, on: bool, f: fn(&str) -> (Cow<'_, str>, usize)) -> 
     }
 }
 
+/// The encoding repair, then hygiene, read once where both run: the
+/// single-byte repair passes text without its lead bytes by at once (one
+/// `memchr`), and the double-byte repair's test for lines it would look at
+/// runs inside hygiene's scan; only when that scan meets one does the
+/// repair run, on the text before hygiene, and hygiene after it. Returns
+/// the text, the spans repaired and the characters hygiene changed.
+fn repair_then_hygiene(text: &str, encoding: bool, hygiene: bool) -> (Cow<'_, str>, usize, usize) {
+    if !(encoding && hygiene) {
+        let (repaired, spans) = chain(Cow::Borrowed(text), encoding, mojibake::repair_counted);
+        let (hygienic, changes) = chain(repaired, hygiene, hygiene::clean_counted);
+        return (hygienic, spans, changes);
+    }
+    let (single, spans) = chain(Cow::Borrowed(text), true, mojibake::single_byte_counted);
+    let single = match single {
+        Cow::Borrowed(t) => match hygiene::clean_counted_watching(t) {
+            Some((out, changes)) => return (out, spans, changes),
+            None => Cow::Borrowed(t),
+        },
+        Cow::Owned(t) => {
+            let watched = hygiene::clean_counted_watching(&t).map(|(out, n)| match out {
+                Cow::Borrowed(_) => (None, n),
+                Cow::Owned(o) => (Some(o), n),
+            });
+            match watched {
+                Some((out, changes)) => return (Cow::Owned(out.unwrap_or(t)), spans, changes),
+                None => Cow::Owned(t),
+            }
+        }
+    };
+    let (repaired, more) = chain(single, true, mojibake::cjk::repair_counted);
+    let (hygienic, changes) = chain(repaired, true, hygiene::clean_counted);
+    (hygienic, spans + more, changes)
+}
+
 /// The encoding repair, then hygiene (which would remove the C1 controls
 /// and no-break spaces a repair reads); and when hygiene changed the text,
 /// the repair once more, on what hygiene revealed (mojibake that controls
@@ -592,8 +626,7 @@ fn chain(text: Cow<'_, str>, on: bool, f: fn(&str) -> (Cow<'_, str>, usize)) -> 
 /// spaces), so that cleaned text reads alike the second time. Returns the
 /// text, the spans repaired and the characters hygiene changed.
 pub(crate) fn prepare_text(text: &str, encoding: bool, hygiene: bool) -> (Cow<'_, str>, usize, usize) {
-    let (repaired, spans) = chain(Cow::Borrowed(text), encoding, mojibake::repair_counted);
-    let (hygienic, changes) = chain(repaired, hygiene, hygiene::clean_counted);
+    let (hygienic, spans, changes) = repair_then_hygiene(text, encoding, hygiene);
     if changes == 0 || !encoding {
         return (hygienic, spans, changes);
     }

@@ -114,7 +114,7 @@ pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
 
 /// The repair of UTF-8 read as Windows-1252 or Latin-1 (the passes above),
 /// counting the spans repaired.
-fn single_byte_counted(text: &str) -> (Cow<'_, str>, usize) {
+pub(crate) fn single_byte_counted(text: &str) -> (Cow<'_, str>, usize) {
     // Every candidate starts with a character U+00C0–U+00FF (UTF-8: C3 ..),
     // or with a letter and a combining mark (CC .., CD ..) that compose
     // into one: text with none of these bytes is clean, found in one scan.
@@ -419,8 +419,7 @@ pub(crate) fn reads_mis_decoded(a: char, b: char) -> bool {
 /// written `C3 xx`) is passed by at once.
 pub(crate) fn glue_repairs(before: [&str; 2], after: &str) -> bool {
     let has_lead = |s: &str| memchr::memchr(0xC3, s.as_bytes()).is_some();
-let Some((b0, b1, a)) =
-        junction(before, after, |p| p.iter().any(|s| has_lead(s)) || cjk::rare_count(p) == 2)
+    let Some((b0, b1, a)) = junction(before, after, |p| p.iter().any(|s| has_lead(s)) || cjk::suspect_in(p))
     else {
         return false;
     };
@@ -458,8 +457,12 @@ fn junction<'a>(
 /// The repair is the oracle, on [`SIDE`] bytes each side; spaces and tabs
 /// aside, the two texts must repair alike.
 pub(crate) fn single_space_repairs(before: [&str; 2], run: &str, after: &str) -> bool {
-    let Some((b0, b1, a)) = junction(before, after, |p| p.iter().any(|s| may_repair(s)) || cjk::rare_count(p) == 2)
-    else {
+    let may_start = |p: &[&str; 3]| {
+        p.iter().any(|s| may_repair(s))
+            || cjk::suspect_in(p)
+            || (!run.is_ascii() && cjk::suspect_in(&[p[0], p[1], run, p[2]]))
+    };
+    let Some((b0, b1, a)) = junction(before, after, may_start) else {
         return false;
     };
     let strip = |s: &str| s.replace([' ', '\t'], "");
@@ -469,19 +472,28 @@ pub(crate) fn single_space_repairs(before: [&str; 2], run: &str, after: &str) ->
     }
 }
 
+/// Whether joining `before` and `after` with ASCII between them may change
+/// what the repair makes of them at all: the two sides have text, and a
+/// character a single-byte run starts with (`C3 xx`, or a letter with a
+/// combining mark, `CC xx`, `CD xx`) or a line the double-byte repair
+/// looks at ([`cjk::suspect_in`]) within [`SIDE`] bytes of the junction.
+/// Text without either is passed by at once.
+pub(crate) fn join_may_change_repair(before: &str, after: &str) -> bool {
+    let (b, a) = (tail(before, SIDE), head(after, SIDE));
+    !a.is_empty() && !b.is_empty() && (may_repair(b) || may_repair(a) || cjk::suspect_in(&[b, a]))
+}
+
 /// Whether joining two lines, `before` and `after`, with `join` between
 /// them would change what the repair makes of them: the repair of the
 /// joined text differs from the repairs of the two apart. Either halves of
 /// a run meet (`…é—…` + `Ž•`), or runs on two lines, each too weak to be
 /// repaired alone, support each other once on one line (`nné—…Ž•` + ` ` +
 /// `nné—…Ž•`). The repair is the oracle, on [`SIDE`] bytes each side.
+/// `join` is ASCII; [`join_may_change_repair`] of the two sides comes
+/// first (one test for every join tried between them).
 pub(crate) fn join_changes_repair(before: &str, join: &str, after: &str) -> bool {
+    debug_assert!(join.is_ascii());
     let (b, a) = (tail(before, SIDE), head(after, SIDE));
-    // A repair starts at a character written `C3 xx`, or at a letter with
-    // a combining mark (`CC xx`, `CD xx`): text with neither is passed by.
-    if a.is_empty() || b.is_empty() || !(may_repair(b) || may_repair(a) || cjk::rare_count(&[b, a]) == 2) {
-        return false;
-    }
     match repair(&format!("{b}{join}{a}")) {
         Cow::Borrowed(_) => false,
         Cow::Owned(joined) => joined != format!("{}{join}{}", repair(b), repair(a)),
@@ -503,7 +515,7 @@ pub(crate) fn rewrite_changes_repair(before: [&str; 2], old: &str, new: &str, af
         || may_repair(b1)
         || may_repair(a)
         || may_repair(new)
-        || cjk::rare_count(&[b0, b1, new, a]) == 2)
+        || cjk::suspect_in(&[b0, b1, new, a]))
     {
         return false;
     }
@@ -648,6 +660,15 @@ mod tests {
         assert!(!join_changes_repair("café", " ", "au lait"));
         assert!(!join_changes_repair("香港", "", "九龍"));
         assert!(!join_changes_repair("", "", "nné—…Ž•"));
+        // The test that comes first: a run may start, or a double-byte line
+        // is near (two rare characters among three, across the junction
+        // too: `鍔涗績` is `力促` read as GBK), or neither.
+        assert!(join_may_change_repair("nné—…Ž•", "生"));
+        assert!(join_may_change_repair("棣欐腐", "鐢熺敘"));
+        assert!(join_may_change_repair("香港 鐢", "熺 生產"));
+        assert!(!join_may_change_repair("香港☆", "九龍☆"));
+        assert!(!join_may_change_repair("香港", "九龍"));
+        assert!(!join_may_change_repair("", "nné—…Ž•"));
     }
 
     #[test]

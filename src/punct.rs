@@ -138,8 +138,8 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
     let mut next_link = 0;
     // Only a line with a character a mis-decoded run starts with, or with
     // two rare characters, can have one for a rewrite to complete (no rule
-    // writes such a character).
-    let may_repair = crate::mojibake::may_repair_any(line);
+    // writes such a character); asked at the first rewrite.
+    let mut may_repair: Option<bool> = None;
     loop {
         let next_pending = pending.iter().map(|&(p, _)| p).min();
         let Some(i) = [next_candidate(line, at, phase), next_pending].into_iter().flatten().min() else {
@@ -169,7 +169,8 @@ fn pass<'a>(line: &'a str, o: &PunctOptions, phase: Phase) -> Cow<'a, str> {
         };
         // No rewrite completes a mis-decoded run the repair left alone.
         let rewrite = rewrite.filter(|r| {
-            !may_repair
+            r.with.is_none()
+                || !*may_repair.get_or_insert_with(|| crate::mojibake::may_repair_any(line))
                 || r.with.as_ref().is_none_or(|with| {
                     !crate::mojibake::rewrite_changes_repair(
                         edit.before(i),

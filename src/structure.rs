@@ -1650,12 +1650,16 @@ fn join_line(
     // keeps them apart), nor must runs on two lines support each other's
     // repair (`é—…Ž•` + ` ` + `nné—…Ž•`: the lines stay apart), or the next
     // cleaning would repair what this one kept.
-    let join =
-        if join.is_empty() && crate::mojibake::join_changes_repair(kept, "", text) { " " } else { join };
+    let may_change = crate::mojibake::join_may_change_repair(kept, text);
+    let join = if join.is_empty() && may_change && crate::mojibake::join_changes_repair(kept, "", text) {
+        " "
+    } else {
+        join
+    };
     // Two backtick runs glued would be one (Markdown pairs code spans by
     // their runs' lengths): a space keeps them apart.
     let join = if join.is_empty() && kept.ends_with('`') && text.starts_with('`') { " " } else { join };
-    if crate::mojibake::join_changes_repair(kept, join, text) {
+    if may_change && crate::mojibake::join_changes_repair(kept, join, text) {
         return false;
     }
     let body = body.to_mut();

@@ -142,47 +142,110 @@ pub fn repair_counted(text: &str) -> (Cow<'_, str>, usize) {
 /// of these readings has (see the module docs): its start and end (after
 /// its line end). One scan of the text in all.
 fn next_suspect_line(text: &str, from: usize) -> Option<(usize, usize)> {
-    let (bytes, table) = (text.as_bytes(), rare_table());
-    // Whether each of the last three non-ASCII characters of the line was
-    // rare, the last in the lowest bit.
-    let mut last3 = 0u8;
-    let (mut line_start, mut at) = (from, from);
+    let at = watch_from(text, from, &mut Watch::new())?;
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |n| from + n + 1);
+    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n + 1);
+    Some((start, end))
+}
+
+/// Whether `text` has a line [`next_suspect_line`] finds: without one,
+/// [`repair`] leaves it as it is.
+pub(crate) fn suspect(text: &str) -> bool {
+    watch_from(text, 0, &mut Watch::new()).is_some()
+}
+
+/// Whether the text `pieces` make, one after the other, has a line
+/// [`next_suspect_line`] finds. Taking out, putting in or rewriting ASCII
+/// characters between them cannot make one (the test reads non-ASCII
+/// characters only), so the other stages' oracles (`glue_repairs` and the
+/// like) pass a junction by at once when the pieces have none.
+pub(crate) fn suspect_in(pieces: &[&str]) -> bool {
+    let mut watch = Watch::new();
+    pieces.iter().any(|piece| watch_from(piece, 0, &mut watch).is_some())
+}
+
+/// `text` from byte `from` on, shown to `watch`: the end of the character
+/// at which the line became suspect, if one did.
+fn watch_from(text: &str, from: usize, watch: &mut Watch) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
     while at < bytes.len() {
         // Runs of characters U+3000–U+9FFF (most of Chinese text), three
         // bytes at a time.
         for chunk in bytes[at..].chunks_exact(3) {
             let &[x @ 0xE3..=0xE9, y, z] = chunk else { break };
             at += 3;
-            let rare = rare_in_table(table, x, y, z);
-            last3 = (last3 << 1) | u8::from(rare);
-            if rare && last3 & 0b110 != 0 {
-                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n + 1);
-                return Some((line_start, end));
+            if watch.in_table(x, y, z) {
+                return Some(at);
             }
         }
         let Some(&x) = bytes.get(at) else { break };
-        let rare = if let [0xE3..=0xE9, y, z, ..] = bytes[at..] {
-            at += 3;
-            rare_in_table(table, x, y, z)
-        } else if x < 0x80 {
+        if x < 0x80 {
             at += 1;
             if x == b'\n' {
-                (last3, line_start) = (0, at);
+                watch.line_end();
             }
             continue;
+        }
+        let suspect = if let [0xE3..=0xE9, y, z, ..] = bytes[at..] {
+            at += 3;
+            watch.in_table(x, y, z)
         } else {
-            let (rare, len) = rare_elsewhere(&text[at..]);
-            at += len;
-            rare
+            let c = crate::bytes::decode_at(text, at).0;
+            at += c.len_utf8();
+            watch.other(c)
         };
-        last3 = (last3 << 1) | u8::from(rare);
-        // This one and one of the two before it.
-        if rare && last3 & 0b110 != 0 {
-            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n + 1);
-            return Some((line_start, end));
+        if suspect {
+            return Some(at);
         }
     }
     None
+}
+
+/// The test of [`next_suspect_line`], one character at a time, for a scan
+/// that reads the text anyway (the hygiene stage's): whether the line
+/// read so far has two rare characters among three non-ASCII ones in a
+/// row. A scan that sees no such line anywhere in a text knows that
+/// [`repair`] leaves the text as it is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Watch {
+    /// Whether each of the last three non-ASCII characters of the line was
+    /// rare, the last in the lowest bit.
+    last3: u8,
+    table: &'static [u64; TABLE_WORDS],
+}
+
+impl Watch {
+    pub(crate) fn new() -> Watch {
+        Watch { last3: 0, table: rare_table() }
+    }
+
+    /// The character written `x y z`, a lead E3–E9 (U+3000–U+9FFF): true
+    /// when the line is now suspect.
+    #[inline(always)]
+    pub(crate) fn in_table(&mut self, x: u8, y: u8, z: u8) -> bool {
+        self.push(rare_in_table(self.table, x, y, z))
+    }
+
+    /// Any other non-ASCII character: true when the line is now suspect.
+    #[inline]
+    pub(crate) fn other(&mut self, c: char) -> bool {
+        self.push(rare(c))
+    }
+
+    /// A line end (`\n`): the next line starts afresh.
+    #[inline(always)]
+    pub(crate) fn line_end(&mut self) {
+        self.last3 = 0;
+    }
+
+    #[inline(always)]
+    fn push(&mut self, rare: bool) -> bool {
+        self.last3 = (self.last3 << 1) | u8::from(rare);
+        // This one and one of the two before it.
+        rare && self.last3 & 0b110 != 0
+    }
 }
 
 /// Every reading repaired on one line, in order: `None` when nothing
@@ -210,12 +273,6 @@ fn repair_line_all(line: &str) -> Option<(String, usize)> {
     out.map(|o| (o, pieces))
 }
 
-/// Whether `text` has a line [`next_suspect_line`] finds.
-#[cfg(test)]
-fn suspect(text: &str) -> bool {
-    next_suspect_line(text, 0).is_some()
-}
-
 /// How many rare characters `pieces` have together, counting up to two:
 /// text with fewer than two has nothing for the repair to act on, however
 /// the pieces are put together (the other stages' oracles,
@@ -227,7 +284,17 @@ pub(crate) fn rare_count(pieces: &[&str]) -> usize {
         let bytes = piece.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            if bytes[at] < 0x80 {
+            // Runs of characters U+3000–U+9FFF, three bytes at a time.
+            for chunk in bytes[at..].chunks_exact(3) {
+                let &[x @ 0xE3..=0xE9, y, z] = chunk else { break };
+                at += 3;
+                n += usize::from(rare_in_table(table, x, y, z));
+                if n == 2 {
+                    return n;
+                }
+            }
+            let Some(&x) = bytes.get(at) else { break };
+            if x < 0x80 {
                 at += 1;
                 continue;
             }
@@ -248,8 +315,7 @@ pub(crate) fn rare_count(pieces: &[&str]) -> usize {
 fn rare(c: char) -> bool {
     let u = u32::from(c);
     if (TABLE_FIRST..=TABLE_LAST).contains(&u) {
-        let i = (u - TABLE_FIRST) as usize;
-        return rare_table()[i / 64] & (1 << (i % 64)) != 0;
+        return rare_table()[(u / 64) as usize] & (1 << (u % 64)) != 0;
     }
     u >= 0x370 && weight(c) <= 0
 }
@@ -259,9 +325,11 @@ fn rare(c: char) -> bool {
 /// Extension A, the main ideograph block), most characters of Chinese text.
 const TABLE_FIRST: u32 = 0x3000;
 const TABLE_LAST: u32 = 0x9FFF;
-/// One word of the table per lead and second byte (448 of them), padded
-/// to a power of two so that an index is masked, not checked.
-const TABLE_WORDS: usize = 512;
+/// One word of the table per 64 code points of the BMP, the word of a
+/// character written in three bytes `x y z` being `(x & 0F) << 6 | (y &
+/// 3F)` and its bit `z & 3F`, an index that needs no check (words outside
+/// U+3000–U+9FFF stay 0).
+const TABLE_WORDS: usize = 1024;
 
 /// Which characters U+3000–U+9FFF are rare, one bit each; built once.
 fn rare_table() -> &'static [u64; TABLE_WORDS] {
@@ -274,8 +342,7 @@ fn rare_table() -> &'static [u64; TABLE_WORDS] {
                 _ => weight(c) <= 0,
             });
             if rare {
-                let i = (u - TABLE_FIRST) as usize;
-                table[i / 64] |= 1 << (i % 64);
+                table[(u / 64) as usize] |= 1 << (u % 64);
             }
         }
         table
@@ -287,7 +354,7 @@ fn rare_table() -> &'static [u64; TABLE_WORDS] {
 /// third byte a bit. The fast path of the scans.
 #[inline(always)]
 fn rare_in_table(table: &[u64; TABLE_WORDS], x: u8, y: u8, z: u8) -> bool {
-    let word = ((usize::from(x.wrapping_sub(0xE3)) << 6) | usize::from(y & 0x3F)) & (TABLE_WORDS - 1);
+    let word = (usize::from(x & 0x0F) << 6) | usize::from(y & 0x3F);
     (table[word] >> (z & 0x3F)) & 1 != 0
 }
 
