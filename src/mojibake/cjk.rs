@@ -108,6 +108,9 @@ const READINGS: [Reading; 3] = [
 /// double-byte codec, where any character reads as something.
 const MIN_CHARS: i64 = 2;
 const MIN_CHARS_DOUBLE_BYTE: i64 = 6;
+/// The fewest for a reading that gains twice what the rule asks (see
+/// [`verdict`]).
+const MIN_CHARS_STRONG: i64 = 3;
 
 /// `text` with its pieces mis-decoded by a Chinese codec repaired (see the
 /// module docs); borrowed when there is nothing to repair.
@@ -458,6 +461,11 @@ fn verdict(text: &str, reading: &str, min: i64) -> Verdict {
     }
     // w / n >= 1.2 and w / n - w0 / n0 >= 1, in integers.
     let rule = 5 * w >= 6 * n && w * n0 - w0 * n >= n * n0;
+    // A piece shorter than `min` still stands on its own from three
+    // characters on when its reading gains twice as much (2 a character:
+    // private-use and rare characters read as common ones, as a
+    // mis-decoded heading or the head of a line does).
+    let min = if w * n0 - w0 * n >= 2 * n * n0 { min.min(MIN_CHARS_STRONG) } else { min };
     // Mojibake of these readings is made of ideographs (and private-use
     // characters) mostly: punctuation and symbols alone are text.
     // And the piece itself has rare characters close together, so that
@@ -689,11 +697,47 @@ fn best_pieces(
     // (Alone: a single character that gains is no evidence, however
     // much the line around it is mis-decoded.)
     let v = verdict(&line[start..end], &reading, MIN_CHARS_DOUBLE_BYTE);
+    // A wrong codec reads a run whole: a plausible piece takes in the
+    // characters left at the ends of its range, two at most, that read as
+    // common ideographs (`綜觀` read as GBK is `侯芠`, and `侯` weighs more
+    // than `綜`: the stretch that gains most starts after it).
+    let (a, b) = if v == Verdict::Plausible { take_in_ends(chars, (lo, hi), (a, b)) } else { (a, b) };
+    let (start, end) = (run.offsets[a].0, run.offsets[b].0);
+    let reading: String = chars[a..b].iter().flatten().collect();
     best_pieces(line, run, chars, gains, (lo, a), found);
     if v == Verdict::Plausible {
         found.push((start, end, reading, v));
     }
     best_pieces(line, run, chars, gains, (b, hi), found);
+}
+
+/// The stretch `(a, b)` of `chars[lo..hi]`, grown to the first and to the
+/// last non-ASCII character of the range where no more than
+/// [`ENDS_TAKEN_IN`] of them lie beyond it, each reading as an ideograph
+/// that weighs 1 or more (see [`best_pieces`]); ASCII reads as itself.
+fn take_in_ends(chars: &[Option<char>], (lo, hi): (usize, usize), (a, b): (usize, usize)) -> (usize, usize) {
+    let common = |c: &Option<char>| c.is_some_and(|c| c.is_ascii() || (ideographs_in(c) && weight(c) >= 1));
+    let taken = |r: &[Option<char>]| {
+        r.iter().all(common) && r.iter().filter(|c| c.is_some_and(|c| !c.is_ascii())).count() <= ENDS_TAKEN_IN
+    };
+    let non_ascii = |i: &usize| chars[*i].is_some_and(|c| !c.is_ascii());
+    let a = match (lo..a).find(non_ascii) {
+        Some(first) if taken(&chars[lo..a]) => first,
+        _ => a,
+    };
+    let b = match (b..hi).rev().find(non_ascii) {
+        Some(last) if taken(&chars[b..hi]) => last + 1,
+        _ => b,
+    };
+    (a, b)
+}
+
+/// How many characters at most [`take_in_ends`] takes in at each end.
+const ENDS_TAKEN_IN: usize = 2;
+
+/// Whether `c` is an ideograph of the main block or Extension A.
+fn ideographs_in(c: char) -> bool {
+    matches!(u32::from(c), 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
 /// The stretch of `gains[lo..hi]` with the largest sum (Kadane's way), as
