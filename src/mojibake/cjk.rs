@@ -384,6 +384,10 @@ fn weight(c: char) -> i32 {
         0x3000..=0x303F | 0xFF01..=0xFF60 | 0xFE30..=0xFE4F | 0x2010..=0x2027 => 1,
         // Kana and Hangul: Japanese and Korean mis-decoded come back too.
         0x3040..=0x30FF | 0xAC00..=0xD7AF => 1,
+        // Bopomofo alone among other characters: what GBK's fullwidth
+        // punctuation reads as in Big5 (`（，` as `ㄗㄛ`); a word of it
+        // (a reading annotation) weighs as words do.
+        0x3100..=0x312F | 0x31A0..=0x31BF => -1,
         0x80..=0x9F | 0x2500..=0x259F | 0x3400..=0x4DBF | 0xE000..=0xFAFF | 0xFFFD | 0x20000.. => -2,
         _ => 0,
     }
@@ -398,6 +402,7 @@ fn script(c: char) -> Option<u8> {
         0x400..=0x4FF => Some(2),
         0x3041..=0x30FF => Some(3),
         0xAC00..=0xD7AF => Some(4),
+        0x3100..=0x312F | 0x31A0..=0x31BF => Some(5),
         _ => None,
     }
 }
@@ -475,7 +480,9 @@ fn verdict(text: &str, reading: &str, min: i64) -> Verdict {
         k >= 2 && 2 * k >= n0 && next_suspect_line(text, 0).is_some()
     };
     match n {
-        0 if w0 <= 0 => Verdict::Supported,
+        // Nothing but U+FFFD and ASCII left to read: a character cut short
+        // (`骞�` for `年`, its last byte lost), next to a plausible piece.
+        0 if w0 <= 0 || n0 == 1 => Verdict::Supported,
         0 => Verdict::No,
         _ if !rule => Verdict::No,
         _ if n >= min && made_of_ideographs => Verdict::Plausible,
