@@ -334,6 +334,38 @@ fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
 mod tests {
     use super::*;
 
+    /// The watching scan stops exactly where the double-byte repair's own
+    /// test finds a line (its oracle), and otherwise cleans alike.
+    #[test]
+    fn watching_scan_agrees_with_the_repairs_test() {
+        let gbk = |s: &str| encoding_rs::GBK.decode_without_bom_handling(s.as_bytes()).0.into_owned();
+        let cases = [
+            "已經乾淨的文字。\n".to_owned(),
+            "香港\r\n生產力\u{200B}局\u{00A0}AI".to_owned(),
+            gbk("香港生產力促進局"),
+            format!("標題\n{}\n正文。", gbk("香港生產力促進局")),
+            "☆ 新型 工業化\n☆ 智能 生產 線\n".to_owned(),
+            "☆☆☆ 評分".to_owned(),
+            "☆\n☆☆".to_owned(),
+            "ㄅㄆㄇㄈ 注音".to_owned(),
+            "a\u{200D}b 鐢熺".to_owned(),
+            "e\u{301} 鐢\u{85}熺".to_owned(),
+            String::new(),
+        ];
+        for t in &cases {
+            match clean_counted_watching(t) {
+                None => assert!(crate::mojibake::cjk::suspect(t), "{t:?}"),
+                Some(out) => {
+                    assert!(!crate::mojibake::cjk::suspect(t), "{t:?}");
+                    assert_eq!(out, clean_counted(t), "{t:?}");
+                }
+            }
+        }
+        assert!(clean_counted_watching(&cases[2]).is_none());
+        assert!(clean_counted_watching(&cases[4]).is_some());
+        assert!(clean_counted_watching(&cases[5]).is_none());
+    }
+
     #[test]
     fn renormalized_after_a_later_stage() {
         let owned = |s: &str| renormalize(Cow::Owned(s.to_owned())).into_owned();

@@ -642,6 +642,33 @@ pub(crate) fn prepare_text(text: &str, encoding: bool, hygiene: bool) -> (Cow<'_
 mod tests {
     use super::*;
 
+    /// Read once, the repair and hygiene give what the repair and then
+    /// hygiene give (the unfused order is the oracle).
+    #[test]
+    fn repair_then_hygiene_read_once_is_the_two_in_order() {
+        let gbk = |s: &str| encoding_rs::GBK.decode_without_bom_handling(s.as_bytes()).0.into_owned();
+        let cp1252 =
+            |s: &str| encoding_rs::WINDOWS_1252.decode_without_bom_handling(s.as_bytes()).0.into_owned();
+        let cases = [
+            "已經乾淨的文字。\n".to_owned(),
+            format!("標題\r\n{}\u{00A0}正文。", gbk("香港生產力促進局")),
+            format!("{}\n{}", cp1252("香港生產力促進局"), gbk("公布研究結果")),
+            format!("{}\u{200B}{}", gbk("香港生產"), cp1252("力促進局")),
+            "☆ 評分\r\n☆☆ 好".to_owned(),
+        ];
+        for t in &cases {
+            let (repaired, spans) = mojibake::repair_counted(t);
+            let (ordered, changes) = hygiene::clean_counted(&repaired);
+            let (fused, fused_spans, fused_changes) = repair_then_hygiene(t, true, true);
+            assert_eq!(
+                (fused.as_ref(), fused_spans, fused_changes),
+                (ordered.as_ref(), spans, changes),
+                "{t:?}"
+            );
+        }
+        assert!(matches!(repair_then_hygiene("乾淨。", true, true).0, Cow::Borrowed(_)));
+    }
+
     #[test]
     fn settled_outputs() {
         let c = Cleaner::default();

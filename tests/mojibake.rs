@@ -95,7 +95,7 @@ fn chinese_mojibake_is_repaired_at_least_as_often_as_ftfy_does() {
     for (kind, (n, ours, ftfy)) in &table {
         eprintln!("| {kind} | {n} | {ours} | {ftfy} |");
     }
-    for m in misses.iter().take(usize::MAX) {
+    for m in misses.iter().take(8) {
         eprintln!("missed: {m}");
     }
     for (kind, (n, ours, ftfy)) in &table {
@@ -251,7 +251,7 @@ fn double_byte_mojibake_is_repaired() {
     for (kind, (n, ours, f)) in &table {
         eprintln!("| {kind} | {n} | {ours} | {f} |");
     }
-    for m in misses.iter().take(usize::MAX) {
+    for m in misses.iter().take(8) {
         eprintln!("missed: {m}");
     }
     assert!(!ftfy.is_empty(), "no ftfy results: run scripts/mojibake-corpus.py --cjk");
@@ -259,15 +259,15 @@ fn double_byte_mojibake_is_repaired() {
     // ftfy, UTF-8 read as GBK (the common case) nearly always repaired.
     let floor = |kind: &str| match kind {
         "utf8-as-gbk" => 12,
-        "utf8-as-gbk (bytes lost)" => 78,
+        "utf8-as-gbk (bytes lost)" => 80,
         "utf8-as-gbk-span" => 27,
         "utf8-as-gbk-span (bytes lost)" => 36,
-        "big5-as-gbk" => 41,
-        "big5-as-gbk-span" => 26,
-        "gbk-as-big5" => 15,
-        "gbk-as-big5-span" => 9,
-        "gbk-as-big5 (bytes lost)" => 8,
-        "gbk-as-big5-span (bytes lost)" => 5,
+        "big5-as-gbk" => 51,
+        "big5-as-gbk-span" => 36,
+        "gbk-as-big5" => 17,
+        "gbk-as-big5-span" => 12,
+        "gbk-as-big5 (bytes lost)" => 10,
+        "gbk-as-big5-span (bytes lost)" => 8,
         _ => usize::MAX,
     };
     for (kind, (_, ours, f)) in &table {

@@ -43,7 +43,8 @@
 //! of the list of about two thousand frequent characters (Traditional and
 //! Simplified) weighs 2, one of the frequent levels of Big5 or GB2312 1,
 //! of their less frequent levels 0, any other ideograph −1; Chinese
-//! punctuation, kana and Hangul 1; private use, U+FFFD, C1 controls, box
+//! punctuation, kana and Hangul 1; bopomofo −1 (GBK's fullwidth
+//! punctuation read as Big5); private use, U+FFFD, C1 controls, box
 //! drawing and the rarer ideograph blocks −2; anything else 0. The repaired
 //! piece must have at least two non-ASCII characters (six read in the
 //! other double-byte codec, where any character reads as something), weigh
@@ -51,21 +52,28 @@
 //! than the text it replaces; and the text it replaces must be made of
 //! ideographs (and private-use characters) for half of it at least —
 //! punctuation and symbols alone are text. A letter of an alphabet or a
-//! syllabary next to another of its script is part of a word and weighs 2
-//! (`Ελληνικά`, `lên`, `テキスト` stay). Clean Chinese weighs 1.6 to 2 a
+//! syllabary (bopomofo too) next to another of its script is part of a
+//! word and weighs 2 (`Ελληνικά`, `lên`, `テキスト` stay). Clean Chinese weighs 1.6 to 2 a
 //! character; mojibake weighs about 0, so the rule is far from both, and
-//! it is the same for every reading. A piece cut short by a lost byte
-//! (`鈥�` for `•`) needs only the rule, and a repaired piece on its line.
+//! it is the same for every reading. A piece of three characters or more
+//! whose reading gains twice that (2 a character: a mis-decoded heading,
+//! the head of a line) stands alone too. A piece cut short by a lost byte
+//! (`鈥�` for `•`, `骞�` for `年`) needs only the rule, or to be one
+//! character, and a repaired piece on its line. A wrong codec reads a run
+//! whole: a Big5/GBK piece takes in up to two characters left at the ends
+//! of its run that read as common ideographs (the stretch that gains most
+//! may start after one that weighs more as it stands than as it reads).
 //!
 //! # Never damaging clean text
 //!
-//! Clean text passes a test in one scan: mojibake always has rare
+//! Clean text passes a test in one scan (in the pipeline, inside the
+//! hygiene stage's own scan, through [`Watch`]): mojibake always has rare
 //! characters close together (two among three non-ASCII characters in a
-//! row, from a 4 KB bit table for U+3000–U+9FFF), which clean text of any
+//! row, from a bit table for U+3000–U+9FFF), which clean text of any
 //! kind seldom has; a line without that is not looked at. The other stages
 //! keep what they rewrite from making a repair appear: their oracles (a
 //! space taken out, lines joined, a mark rewritten) consult this repair too
-//! wherever two rare characters are near. When a clean line does have it, its
+//! wherever two rare characters are close across the junction. When a clean line does have it, its
 //! characters written in GBK are not valid UTF-8 for more than a character
 //! or two, and read in the other codec they are no more plausible than
 //! they are: the weights decide. Repaired text weighs at least 1.2 a
@@ -771,6 +779,40 @@ fn best_stretch(gains: &[Option<i64>], lo: usize, hi: usize) -> Option<(usize, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_piece_takes_in_the_ends_of_its_run() {
+        let c = |s: &str| s.chars().map(Some).collect::<Vec<_>>();
+        // Up to two common ideographs at each end, ASCII crossed.
+        assert_eq!(take_in_ends(&c("政府帶頭"), (0, 4), (1, 4)), (0, 4));
+        assert_eq!(take_in_ends(&c("5. 政府帶頭"), (0, 7), (4, 7)), (3, 7));
+        assert_eq!(take_in_ends(&c("香港政府帶頭"), (0, 6), (2, 5)), (0, 6));
+        // Three are too many; a rare reading or none is not taken in.
+        assert_eq!(take_in_ends(&c("香港人政府"), (0, 5), (3, 5)), (3, 5));
+        assert_eq!(take_in_ends(&c("ㄅ政府"), (0, 3), (1, 3)), (1, 3));
+        assert_eq!(take_in_ends(&[None, Some('政'), Some('府')], (0, 3), (1, 3)), (1, 3));
+    }
+
+    #[test]
+    fn bopomofo_weighs_as_a_word_only() {
+        let w = |s: &str| weights(&s.chars().collect::<Vec<_>>(), true);
+        assert_eq!(w("ㄗ眅"), vec![-1, weight('眅')]);
+        assert_eq!(w("ㄅㄆ"), vec![2, 2]);
+        // A reading annotation stays.
+        assert!(matches!(repair("注音符號ㄅㄆㄇㄈ，第一課"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn short_pieces_that_gain_twice_the_rule() {
+        // The head of a line, three or four characters, read back alone.
+        let head = big5_as_gbk("（香港，");
+        assert!(head.chars().count() < MIN_CHARS_DOUBLE_BYTE as usize);
+        assert_eq!(repair(&format!("{head}2023年11月10日")), "（香港，2023年11月10日");
+        // Clean short lines of rare characters are not.
+        for clean in ["䶮䶯䶰", "囧囧囧", "㗎㗎嘢"] {
+            assert!(matches!(repair(clean), Cow::Borrowed(_)), "{clean}");
+        }
+    }
 
     fn utf8_as_gbk(s: &str) -> String {
         GBK.decode_without_bom_handling(s.as_bytes()).0.into_owned()
