@@ -53,16 +53,19 @@ fn corruptions(p: &str) -> Vec<(&'static str, String)> {
         ("twice", cp1252(&cp1252(p))),
         ("nbsp-space", cp1252(p).replace('\u{A0}', " ")),
     ];
-    let chars: Vec<char> = p.chars().collect();
-    let find = |m: char| chars.iter().position(|&c| c == m).filter(|&i| i > 0);
-    if let Some(cut) = [find('。'), find('，')].into_iter().flatten().min()
-        && cut < chars.len() - 1
-    {
-        let head: String = chars[..=cut].iter().collect();
-        let tail: String = chars[cut + 1..].iter().collect();
+    if let Some((head, tail)) = first_sentence(p) {
         out.push(("span", cp1252(&head) + &tail));
     }
     out
+}
+
+/// `p` cut after its first `。` or `，` (not the first character, not the
+/// last): the part a "first sentence only" corruption garbles, and the rest.
+fn first_sentence(p: &str) -> Option<(String, String)> {
+    let chars: Vec<char> = p.chars().collect();
+    let find = |m: char| chars.iter().position(|&c| c == m).filter(|&i| i > 0);
+    let cut = [find('。'), find('，')].into_iter().flatten().min().filter(|&cut| cut < chars.len() - 1)?;
+    Some((chars[..=cut].iter().collect(), chars[cut + 1..].iter().collect()))
 }
 
 #[test]
@@ -171,13 +174,7 @@ fn double_byte_corruptions(p: &str) -> Vec<(&'static str, String, String, bool)>
         .into_iter()
         .map(|(k, want, bad)| (k, bad.clone(), want.clone(), want.contains('\u{FFFD}')))
         .collect();
-    let chars: Vec<char> = p.chars().collect();
-    let find = |m: char| chars.iter().position(|&c| c == m).filter(|&i| i > 0);
-    if let Some(cut) = [find('。'), find('，')].into_iter().flatten().min()
-        && cut < chars.len() - 1
-    {
-        let head: String = chars[..=cut].iter().collect();
-        let tail: String = chars[cut + 1..].iter().collect();
+    if let Some((head, tail)) = first_sentence(p) {
         let bad = utf8_as_gbk(&head);
         let want = utf8_expected(&head) + &tail;
         out.push(("utf8-as-gbk-span", bad + &tail, want.clone(), want.contains('\u{FFFD}')));
