@@ -145,12 +145,8 @@ fn scan<const WATCH: bool>(text: &str) -> Option<(Cow<'_, str>, usize)> {
         let b = bytes[i];
         if b < 0x80 {
             match b {
-                b'\n' => {
-                    if WATCH {
-                        watch.line_end();
-                    }
-                }
-                b'\t' => {}
+                b'\n' if WATCH => watch.line_end(),
+                b'\n' | b'\t' => {}
                 b'\r' => {
                     let lf = bytes.get(i + 1) == Some(&b'\n');
                     edit.replace(i, i + 1, if lf { "" } else { "\n" });
