@@ -43,7 +43,7 @@
 //! of the list of about two thousand frequent characters (Traditional and
 //! Simplified) weighs 2, one of the frequent levels of Big5 or GB2312 1,
 //! of their less frequent levels 0, any other ideograph −1; Chinese
-//! punctuation, kana and Hangul 1; bopomofo −1 (GBK's fullwidth
+//! punctuation, kana and Hangul 1; bopomofo −2 (GBK's fullwidth
 //! punctuation read as Big5); private use, U+FFFD, C1 controls, box
 //! drawing and the rarer ideograph blocks −2; anything else 0. The repaired
 //! piece must have at least two non-ASCII characters (six read in the
@@ -395,7 +395,7 @@ fn weight(c: char) -> i32 {
         // Bopomofo alone among other characters: what GBK's fullwidth
         // punctuation reads as in Big5 (`（，` as `ㄗㄛ`); a word of it
         // (a reading annotation) weighs as words do.
-        0x3100..=0x312F | 0x31A0..=0x31BF => -1,
+        0x3100..=0x312F | 0x31A0..=0x31BF => -2,
         0x80..=0x9F | 0x2500..=0x259F | 0x3400..=0x4DBF | 0xE000..=0xFAFF | 0xFFFD | 0x20000.. => -2,
         _ => 0,
     }
@@ -582,6 +582,10 @@ fn runs(line: &str, codec: &'static Encoding) -> Vec<Run> {
         if exact {
             run.offsets.push((i, run.bytes.len()));
             run.bytes.extend_from_slice(&buf[..written]);
+        } else if codec == BIG5 && c == '\u{FFFD}' {
+            // A code Big5 has no character for: a character lost, which
+            // the run goes on over (no bytes, read as U+FFFD).
+            run.offsets.push((i, run.bytes.len()));
         } else {
             close(&mut run, i, &mut runs);
         }
@@ -667,6 +671,9 @@ fn read_pairs(run: &Run, codec: &'static Encoding) -> Vec<Option<char>> {
     run.offsets
         .windows(2)
         .map(|w| {
+            if w[0].1 == w[1].1 {
+                return Some('\u{FFFD}');
+            }
             let s = codec.decode_without_bom_handling_and_without_replacement(&run.bytes[w[0].1..w[1].1])?;
             let mut chars = s.chars();
             match (chars.next(), chars.next()) {
@@ -708,7 +715,7 @@ fn best_pieces(
         return;
     };
     let (start, end) = (run.offsets[a].0, run.offsets[b].0);
-    let reading: String = chars[a..b].iter().flatten().collect();
+    let reading = reading_of(&chars[a..b]);
     // (Alone: a single character that gains is no evidence, however
     // much the line around it is mis-decoded.)
     let v = verdict(&line[start..end], &reading, MIN_CHARS_DOUBLE_BYTE);
@@ -718,7 +725,7 @@ fn best_pieces(
     // than `綜`: the stretch that gains most starts after it).
     let (a, b) = if v == Verdict::Plausible { take_in_ends(chars, (lo, hi), (a, b)) } else { (a, b) };
     let (start, end) = (run.offsets[a].0, run.offsets[b].0);
-    let reading: String = chars[a..b].iter().flatten().collect();
+    let reading = reading_of(&chars[a..b]);
     best_pieces(line, run, chars, gains, (lo, a), found);
     if v == Verdict::Plausible {
         found.push((start, end, reading, v));
@@ -726,15 +733,37 @@ fn best_pieces(
     best_pieces(line, run, chars, gains, (b, hi), found);
 }
 
+/// The text of a piece's reading in the other double-byte codec. A lost
+/// character (U+FFFD, Big5 having no character for a GBK code) followed by
+/// one ASCII character `@`–`~` standing alone before a non-ASCII one is one
+/// character: Big5 keeps a second byte in the ASCII range as a letter
+/// (`並` read as Big5 is `�K`), and the letter goes with the U+FFFD.
+fn reading_of(chars: &[Option<char>]) -> String {
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let Some(c) = *c else { continue };
+        let lost_before = i > 0 && chars[i - 1] == Some('\u{FFFD}');
+        let non_ascii_after = chars.get(i + 1).is_some_and(|n| n.is_some_and(|n| !n.is_ascii()));
+        if lost_before && ('@'..='~').contains(&c) && non_ascii_after {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The stretch `(a, b)` of `chars[lo..hi]`, grown to the first and to the
 /// last non-ASCII character of the range where no more than
 /// [`ENDS_TAKEN_IN`] of them lie beyond it, each reading as an ideograph
-/// that weighs 1 or more (see [`best_pieces`]); ASCII reads as itself.
+/// that weighs 1 or more (see [`best_pieces`]); ASCII reads as itself, and
+/// a character lost (U+FFFD) is taken in without counting.
 fn take_in_ends(chars: &[Option<char>], (lo, hi): (usize, usize), (a, b): (usize, usize)) -> (usize, usize) {
-    let common = |c: &Option<char>| c.is_some_and(|c| c.is_ascii() || (ideographs_in(c) && weight(c) >= 1));
-    let taken = |r: &[Option<char>]| {
-        r.iter().all(common) && r.iter().filter(|c| c.is_some_and(|c| !c.is_ascii())).count() <= ENDS_TAKEN_IN
+    let common = |c: &Option<char>| {
+        c.is_some_and(|c| c.is_ascii() || c == '\u{FFFD}' || (ideographs_in(c) && weight(c) >= 1))
     };
+    let counted = |c: &&Option<char>| c.is_some_and(|c| !c.is_ascii() && c != '\u{FFFD}');
+    let taken =
+        |r: &[Option<char>]| r.iter().all(common) && r.iter().filter(counted).count() <= ENDS_TAKEN_IN;
     let non_ascii = |i: &usize| chars[*i].is_some_and(|c| !c.is_ascii());
     let a = match (lo..a).find(non_ascii) {
         Some(first) if taken(&chars[lo..a]) => first,
@@ -794,12 +823,40 @@ mod tests {
     }
 
     #[test]
+    fn a_run_goes_on_over_characters_big5_has_none_for() {
+        // `並` and `國` (and others) written in GBK have no Big5
+        // character: read as Big5 they are U+FFFD, `並` with its second
+        // byte kept as `K`.
+        let text = "政府並推動國際合作，發展數據產業";
+        let bad = gbk_as_big5(text);
+        assert!(bad.contains("\u{FFFD}K"), "{bad}");
+        let lost = |c: char| gbk_as_big5(&c.to_string()).contains('\u{FFFD}');
+        assert!(lost('並') && lost('國') && !lost('政'));
+        let want: String = text.chars().map(|c| if lost(c) { '\u{FFFD}' } else { c }).collect();
+        assert_eq!(repair(&bad), want);
+        // The letter goes with the U+FFFD only between it and a non-ASCII
+        // character: `AI` after a lost character stays.
+        let c = |s: &str| s.chars().map(Some).collect::<Vec<_>>();
+        assert_eq!(reading_of(&c("推\u{FFFD}K香港")), "推\u{FFFD}香港");
+        assert_eq!(reading_of(&c("推\u{FFFD}AI香港")), "推\u{FFFD}AI香港");
+        assert_eq!(reading_of(&c("推\u{FFFD}K")), "推\u{FFFD}K");
+    }
+
+    #[test]
     fn bopomofo_weighs_as_a_word_only() {
         let w = |s: &str| weights(&s.chars().collect::<Vec<_>>(), true);
-        assert_eq!(w("ㄗ眅"), vec![-1, weight('眅')]);
+        assert_eq!(w("ㄗ眅"), vec![-2, weight('眅')]);
         assert_eq!(w("ㄅㄆ"), vec![2, 2]);
-        // A reading annotation stays.
-        assert!(matches!(repair("注音符號ㄅㄆㄇㄈ，第一課"), Cow::Borrowed(_)));
+        // A reading annotation stays, and so does a lone bopomofo of
+        // Taiwanese online writing (`ㄉ` for `的`).
+        for clean in ["注音符號ㄅㄆㄇㄈ，第一課", "我ㄉ天啊，真的好ㄅ", "這是我ㄉ新書ㄛ"]
+        {
+            assert!(matches!(repair(clean), Cow::Borrowed(_)), "{clean}");
+        }
+        // GBK's `（香港，` read as Big5, before clean text.
+        let head = gbk_as_big5("（香港，");
+        assert_eq!(head, "ㄗ眅誠ㄛ");
+        assert_eq!(repair(&format!("{head}2023年11月10日")), "（香港，2023年11月10日");
     }
 
     #[test]
