@@ -105,7 +105,7 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 /// recompositions not included).
 pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
     match scan::<false>(text) {
-        Some(out) => out,
+        Some((out, changes, _)) => (out, changes),
         None => unreachable!("a scan that does not watch never stops"),
     }
 }
@@ -114,22 +114,27 @@ pub fn clean_counted(text: &str) -> (Cow<'_, str>, usize) {
 /// encoding repair would look at ([`crate::mojibake::cjk`]): `None` as soon
 /// as one is met, the repair's decision having to come first (see
 /// [`crate::prepare_text`]). Text with no such line is text that repair
-/// leaves alone, so clean text is read once for both stages.
-pub(crate) fn clean_counted_watching(text: &str) -> Option<(Cow<'_, str>, usize)> {
+/// leaves alone, so clean text is read once for both stages. The flag
+/// says whether the cleaned text may have such a line (what hygiene took
+/// out may have brought rare characters together).
+pub(crate) fn clean_counted_watching(text: &str) -> Option<(Cow<'_, str>, usize, bool)> {
     scan::<true>(text)
 }
 
 /// The one scan of [`clean_counted`]; with `WATCH`, `None` at the first
-/// line the double-byte repair would look at.
-fn scan<const WATCH: bool>(text: &str) -> Option<(Cow<'_, str>, usize)> {
+/// line the double-byte repair would look at, and otherwise whether the
+/// output has one (without, `true`: not known).
+fn scan<const WATCH: bool>(text: &str) -> Option<(Cow<'_, str>, usize, bool)> {
+    use crate::mojibake::cjk;
     if text.contains(['\u{200C}', '\u{200D}']) {
         // Rare enough to leave the watching to the repair itself.
-        if WATCH && crate::mojibake::cjk::suspect(text) {
+        if WATCH && cjk::suspect(text) {
             return None;
         }
         let out = clean_with_joiners(text);
         let n = usize::from(matches!(out, Cow::Owned(_)));
-        return Some((out, n));
+        let suspect = !WATCH || cjk::suspect(&out);
+        return Some((out, n, suspect));
     }
     // One scan: characters that need an action are replaced in place (the
     // unchanged runs between them are copied in bulk, or not at all when
@@ -138,22 +143,28 @@ fn scan<const WATCH: bool>(text: &str) -> Option<(Cow<'_, str>, usize)> {
     // was seen.
     let bytes = text.as_bytes();
     let mut edit = Edit::new(text);
-    let mut watch = crate::mojibake::cjk::Watch::new();
+    let mut watch = cjk::Watches::new();
     let mut maybe_not_nfc = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            match b {
-                b'\n' if WATCH => watch.line_end(),
-                b'\n' | b'\t' => {}
-                b'\r' => {
-                    let lf = bytes.get(i + 1) == Some(&b'\n');
-                    edit.replace(i, i + 1, if lf { "" } else { "\n" });
+            let now = match b {
+                b'\n' if WATCH => {
+                    watch.line_end();
+                    None
                 }
-                0x0B | 0x0C => edit.replace(i, i + 1, "\n"),
-                0..=0x1F | 0x7F => edit.replace(i, i + 1, ""),
-                _ => {}
+                b'\n' | b'\t' => None,
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => Some(""),
+                b'\r' | 0x0B | 0x0C => Some("\n"),
+                0..=0x1F | 0x7F => Some(""),
+                _ => None,
+            };
+            if let Some(now) = now {
+                edit.replace(i, i + 1, now);
+                if WATCH {
+                    watch.rewritten(None, now);
+                }
             }
             i += 1;
             continue;
@@ -166,15 +177,35 @@ fn scan<const WATCH: bool>(text: &str) -> Option<(Cow<'_, str>, usize)> {
                 continue;
             }
             // Watching, the whole run is taken in one loop, each character
-            // looked up in the repair's table of rare characters.
-            for chunk in bytes[i..].chunks_exact(3) {
-                let &[x, y, z] = chunk else { break };
-                let skipped =
-                    (0xE5..=0xE9).contains(&x) || (x == 0xE4 && y != 0xB7) || (x == 0xE3 && y == 0x80);
-                if !skipped {
+            // looked up in the repair's table of rare characters (one table,
+            // where the text as written reads alike).
+            if !watch.alike() {
+                if watch.kept_in_table(b, bytes[i + 1], bytes[i + 2]) {
+                    return None;
+                }
+                i += 3;
+                continue;
+            }
+            let skipped = |x: u8, y: u8| {
+                (0xE5..=0xE9).contains(&x) || (x == 0xE4 && y != 0xB7) || (x == 0xE3 && y == 0x80)
+            };
+            // Two characters at a time, then one.
+            for chunk in bytes[i..].chunks_exact(6) {
+                let &[x, y, z, x2, y2, z2] = chunk else { break };
+                if !(skipped(x, y) && skipped(x2, y2)) {
                     break;
                 }
-                if watch.in_table(x, y, z) {
+                if watch.kept_in_table_alike_2([x, y, z], [x2, y2, z2]) {
+                    return None;
+                }
+                i += 6;
+            }
+            for chunk in bytes[i..].chunks_exact(3) {
+                let &[x, y, z] = chunk else { break };
+                if !skipped(x, y) {
+                    break;
+                }
+                if watch.kept_in_table_alike(x, y, z) {
                     return None;
                 }
                 i += 3;
@@ -182,18 +213,27 @@ fn scan<const WATCH: bool>(text: &str) -> Option<(Cow<'_, str>, usize)> {
             continue;
         }
         let (c, len) = crate::bytes::decode_at(text, i);
-        if WATCH && watch.other(c) {
-            return None;
+        let mut buf = [0u8; 4];
+        let now = match action(c) {
+            Action::Keep | Action::CarriageReturn => {
+                maybe_not_nfc |= !nfc_stable(c);
+                None
+            }
+            Action::Drop | Action::Joiner => Some(""),
+            Action::Space => Some(" "),
+            Action::Newline => Some("\n"),
+            Action::Replace(u) => Some(&*u.encode_utf8(&mut buf)),
+        };
+        if let Some(now) = now {
+            edit.replace(i, i + len, now);
         }
-        match action(c) {
-            Action::Keep => maybe_not_nfc |= !nfc_stable(c),
-            Action::Drop | Action::Joiner => edit.replace(i, i + len, ""),
-            Action::Space => edit.replace(i, i + len, " "),
-            Action::Newline => edit.replace(i, i + len, "\n"),
-            Action::CarriageReturn => {}
-            Action::Replace(u) => {
-                let mut buf = [0u8; 4];
-                edit.replace(i, i + len, u.encode_utf8(&mut buf));
+        if WATCH {
+            let suspect = match now {
+                None => watch.kept(c),
+                Some(now) => watch.rewritten(Some(c), now),
+            };
+            if suspect {
+                return None;
             }
         }
         i += len;
@@ -201,9 +241,11 @@ fn scan<const WATCH: bool>(text: &str) -> Option<(Cow<'_, str>, usize)> {
     let changes = edit.changes();
     let out = edit.finish();
     if maybe_not_nfc && is_nfc_quick(out.chars()) != IsNormalized::Yes && !out.nfc().eq(out.chars()) {
-        return Some((Cow::Owned(out.nfc().collect()), changes + 1));
+        let out: String = out.nfc().collect();
+        let suspect = !WATCH || cjk::suspect(&out);
+        return Some((Cow::Owned(out), changes + 1, suspect));
     }
-    Some((out, changes))
+    Some((out, changes, !WATCH || watch.output_suspect))
 }
 
 /// Characters NFC leaves alone whatever surrounds them: no decomposition, no
@@ -330,8 +372,35 @@ fn apply(a: Action, c: char, out: &mut String, pending_cr: &mut bool) {
 mod tests {
     use super::*;
 
-    /// The watching scan stops exactly where the double-byte repair's own
-    /// test finds a line (its oracle), and otherwise cleans alike.
+    /// The watching scan on `t` against its oracles: it stops exactly
+    /// where the double-byte repair's own test finds a line, otherwise
+    /// cleans as [`clean_counted`] does, and when it says its output has
+    /// no such line, the test finds none.
+    fn watching_agrees(t: &str) {
+        use crate::mojibake::cjk::suspect;
+        match clean_counted_watching(t) {
+            None => assert!(suspect(t), "{t:?}"),
+            Some((out, n, may_have)) => {
+                assert!(!suspect(t), "{t:?}");
+                assert_eq!((out.as_ref(), n), (clean_counted(t).0.as_ref(), clean_counted(t).1), "{t:?}");
+                assert!(may_have || !suspect(&out), "{t:?} -> {out:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Text made of the characters the watching cares about: rare and
+        /// common ones, what hygiene takes out or rewrites between them,
+        /// line ends of every kind.
+        #[test]
+        fn watching_agrees_on_any_mixture(t in proptest::collection::vec(proptest::sample::select(vec![
+            "☆", "鐢", "香", "港", "九", "龍", "\u{A0}", "\u{A0}", "\u{200B}", "\u{3000}", "\r", "\r\n", "\n", "\u{0B}",
+            "\u{85}", "\u{2028}", " ", "a", "\u{2F08}", "e\u{301}", "\u{FEFF}", "\u{1}", "\u{9F}",
+        ]), 0..24)) {
+            watching_agrees(&t.concat());
+        }
+    }
+
     #[test]
     fn watching_scan_agrees_with_the_repairs_test() {
         let gbk = |s: &str| encoding_rs::GBK.decode_without_bom_handling(s.as_bytes()).0.into_owned();
@@ -349,13 +418,18 @@ mod tests {
             String::new(),
         ];
         for t in &cases {
-            match clean_counted_watching(t) {
-                None => assert!(crate::mojibake::cjk::suspect(t), "{t:?}"),
-                Some(out) => {
-                    assert!(!crate::mojibake::cjk::suspect(t), "{t:?}");
-                    assert_eq!(out, clean_counted(t), "{t:?}");
-                }
-            }
+            watching_agrees(t);
+        }
+        // What hygiene takes out brings two rare characters together: the
+        // input has no line to repair, the output may.
+        for t in ["☆\u{A0}\u{A0}☆", "鐢\u{A0}\u{9F}熺"] {
+            watching_agrees(t);
+            assert!(matches!(clean_counted_watching(t), Some((_, _, true))), "{t:?}");
+        }
+        // A line end written between them keeps them apart.
+        for t in ["☆\u{A0}\u{0B}\u{A0}☆", "☆\u{85}\u{A0}\u{A0}☆", "☆\u{A0}\u{A0}香港☆"] {
+            watching_agrees(t);
+            assert!(matches!(clean_counted_watching(t), Some((_, _, false))), "{t:?}");
         }
         assert!(clean_counted_watching(&cases[2]).is_none());
         assert!(clean_counted_watching(&cases[4]).is_some());

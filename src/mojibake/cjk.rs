@@ -176,6 +176,103 @@ pub(crate) fn suspect_in(pieces: &[&str]) -> bool {
     pieces.iter().any(|piece| watch_from(piece, 0, &mut watch).is_some())
 }
 
+/// [`Watch`] for a scan that rewrites what it reads (the hygiene stage's):
+/// the test on the text as it comes (`input`), and on the text as written
+/// where the two differ. A rewrite makes them differ for three non-ASCII
+/// characters at most, or to the line end (the test looks no further
+/// back), so the second is kept only that long: after a scan that met no
+/// line to repair in its input, `output_suspect` says whether its output
+/// has one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Watches {
+    input: Watch,
+    /// The test on the output, while it differs from `input`.
+    output: Option<Watch>,
+    /// Whether the output has had a line the repair looks at.
+    pub(crate) output_suspect: bool,
+}
+
+impl Watches {
+    pub(crate) fn new() -> Watches {
+        Watches { input: Watch::new(), output: None, output_suspect: false }
+    }
+
+    /// A character written `x y z` (a lead E3–E9), kept as it is: true when
+    /// the input's line is now suspect.
+    #[inline(always)]
+    pub(crate) fn kept_in_table(&mut self, x: u8, y: u8, z: u8) -> bool {
+        let suspect = self.input.in_table(x, y, z);
+        if let Some(mut o) = self.output {
+            self.output_suspect |= o.in_table(x, y, z);
+            self.settle(o);
+        }
+        suspect
+    }
+
+    /// Any other non-ASCII character, kept as it is.
+    #[inline]
+    pub(crate) fn kept(&mut self, c: char) -> bool {
+        let suspect = self.input.other(c);
+        if let Some(mut o) = self.output {
+            self.output_suspect |= o.other(c);
+            self.settle(o);
+        }
+        suspect
+    }
+
+    /// Whether the output's test differs from the input's now: while not,
+    /// [`Watches::kept_in_table_alike`] may stand for `kept_in_table`.
+    #[inline(always)]
+    pub(crate) fn alike(&self) -> bool {
+        self.output.is_none()
+    }
+
+    /// [`Watches::kept_in_table`] while the two tests are [`Watches::alike`]
+    /// (a kept character leaves them so): the input's test alone.
+    #[inline(always)]
+    pub(crate) fn kept_in_table_alike(&mut self, x: u8, y: u8, z: u8) -> bool {
+        debug_assert!(self.alike());
+        self.input.in_table(x, y, z)
+    }
+
+    /// [`Watches::kept_in_table_alike`] for two characters (see
+    /// [`Watch::in_table_2`]).
+    #[inline(always)]
+    pub(crate) fn kept_in_table_alike_2(&mut self, a: [u8; 3], b: [u8; 3]) -> bool {
+        debug_assert!(self.alike());
+        self.input.in_table_2(a, b)
+    }
+
+    /// A line end kept as it is.
+    #[inline(always)]
+    pub(crate) fn line_end(&mut self) {
+        self.input.line_end();
+        self.output = None;
+    }
+
+    /// `was` (a non-ASCII character, or `None` for an ASCII one) written
+    /// as `now`: true when the input's line is now suspect.
+    pub(crate) fn rewritten(&mut self, was: Option<char>, now: &str) -> bool {
+        let mut o = self.output.unwrap_or(self.input);
+        let suspect = was.is_some_and(|c| self.input.other(c));
+        for c in now.chars() {
+            if c == '\n' {
+                o.line_end();
+            } else if !c.is_ascii() {
+                self.output_suspect |= o.other(c);
+            }
+        }
+        self.settle(o);
+        suspect
+    }
+
+    /// Keeps the output's test only while it differs from the input's.
+    #[inline(always)]
+    fn settle(&mut self, o: Watch) {
+        self.output = (!o.same_as(&self.input)).then_some(o);
+    }
+}
+
 /// `text` from byte `from` on, shown to `watch`: the end of the character
 /// at which the line became suspect, if one did.
 fn watch_from(text: &str, from: usize, watch: &mut Watch) -> Option<usize> {
@@ -239,6 +336,20 @@ impl Watch {
         self.push(rare_in_table(self.table, x, y, z))
     }
 
+    /// Two characters written `x y z` (leads E3–E9), one after the other:
+    /// true when the line is now suspect. Both common (most of the time),
+    /// one test.
+    #[inline(always)]
+    pub(crate) fn in_table_2(&mut self, a: [u8; 3], b: [u8; 3]) -> bool {
+        let ra = rare_in_table(self.table, a[0], a[1], a[2]);
+        let rb = rare_in_table(self.table, b[0], b[1], b[2]);
+        if !(ra | rb) {
+            self.last3 <<= 2;
+            return false;
+        }
+        self.push(ra) || self.push(rb)
+    }
+
     /// Any other non-ASCII character: true when the line is now suspect.
     #[inline]
     pub(crate) fn other(&mut self, c: char) -> bool {
@@ -249,6 +360,13 @@ impl Watch {
     #[inline(always)]
     pub(crate) fn line_end(&mut self) {
         self.last3 = 0;
+    }
+
+    /// Whether the two decide alike from here on (the last two characters'
+    /// bits are all the test looks back at).
+    #[inline(always)]
+    fn same_as(&self, other: &Watch) -> bool {
+        (self.last3 ^ other.last3) & 0b11 == 0
     }
 
     #[inline(always)]
