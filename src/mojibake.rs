@@ -507,6 +507,13 @@ pub(crate) fn join_changes_repair(before: &str, join: &str, after: &str) -> bool
 /// written `‧`, the run reads as `ؕ`), or the next cleaning would repair
 /// what this one kept. The repair is the oracle, on [`SIDE`] bytes each
 /// side; text without a character a run starts with is passed by at once.
+///
+/// The question is asked of the window as it is and again with its spaces
+/// and tabs taken out, and either answer refuses: the spacing stage, which
+/// runs later, adds and removes spaces (`Ž朗` becomes `Ž 朗` under the
+/// `pangu` policy), and the next cleaning must give the same answer on the
+/// spaced form as this one gives on the unspaced one. Spaces aside, the two
+/// passes see the same window.
 pub(crate) fn rewrite_changes_repair(before: [&str; 2], old: &str, new: &str, after: &str) -> bool {
     let b1 = tail(before[1], SIDE);
     let b0 = tail(before[0], SIDE - b1.len());
@@ -519,9 +526,12 @@ pub(crate) fn rewrite_changes_repair(before: [&str; 2], old: &str, new: &str, af
     {
         return false;
     }
-    let now = format!("{b0}{b1}{new}{a}");
-    matches!(repair(&now), Cow::Owned(r) if r != now)
-        && matches!(repair(&format!("{b0}{b1}{old}{a}")), Cow::Borrowed(_))
+    let completes = |now: String, was: String| {
+        matches!(repair(&now), Cow::Owned(r) if r != now) && matches!(repair(&was), Cow::Borrowed(_))
+    };
+    let strip = |s: String| s.replace([' ', '\t'], "");
+    let (now, was) = (format!("{b0}{b1}{new}{a}"), format!("{b0}{b1}{old}{a}"));
+    completes(strip(now.clone()), strip(was.clone())) || completes(now, was)
 }
 
 /// How many bytes each side of a junction the repair oracles look at: more
@@ -679,6 +689,13 @@ mod tests {
         assert!(!rewrite_changes_repair(["", "é¦™æ¸¯ "], "·", "‧", " "));
         assert!(!rewrite_changes_repair(["", "香港 "], "·", "‧", " 九龍"));
         assert!(!rewrite_changes_repair(["", "café"], ",", "，", "香港"));
+        // `é—·` reads as `闷` beside `朗`, not beside `Ž 朗`: the answer is
+        // the same whether the spacing stage has put the space in or not.
+        assert!(rewrite_changes_repair(["", "各né—"], "‧", "·", "Ž朗"));
+        assert!(rewrite_changes_repair(["", "各 né—"], "‧", "·", "Ž 朗"));
+        assert!(rewrite_changes_repair(["各 ", "né—"], "‧", "·", "Ž\t朗"));
+        // With nothing to support the run, spaced or not, the mark is free.
+        assert!(!rewrite_changes_repair(["", "né—"], "‧", "·", "Ž abc"));
     }
 
     #[test]

@@ -366,6 +366,25 @@ fn fixed_idempotence_failures_with_the_encoding_repair() {
     }
 }
 
+/// A mark the punctuation stage would rewrite is kept where the rewrite
+/// would complete a mis-decoded run (`é—·` reads as `闷` beside an
+/// ideograph), and the answer does not hang on the space the `pangu`
+/// policy puts between `Ž` and `朗` afterwards: the first cleaning kept
+/// `‧` while the next, seeing `Ž 朗`, wrote `·`.
+#[test]
+fn a_space_added_later_does_not_change_a_kept_mark() {
+    for profile in [Profile::Hk, Profile::Cn] {
+        for policy in [CjkLatinSpace::Pangu, CjkLatinSpace::Keep, CjkLatinSpace::Remove] {
+            let c = Cleaner::new(Options::new(profile).cjk_latin_space(policy));
+            for input in ["各né—‧Ž朗", "各 né—‧Ž 朗"] {
+                let once = c.clean(input);
+                assert!(once.contains("né—‧Ž"), "{profile:?} {policy:?} {input:?} -> {once:?}");
+                assert_eq!(c.clean(&once), once, "{profile:?} {policy:?} {input:?}");
+            }
+        }
+    }
+}
+
 /// Failures these properties found once, now fixed: a spaced ellipsis the
 /// spacing stage closed up after punctuation had run, and the `cn` and `hk`
 /// modes going through OpenCC's reversed Taiwan table (`什麼` → `什么` →
